@@ -1,0 +1,545 @@
+"""Stage 3: build the IR from the normalised document. Style-free: it reads only what
+:mod:`generator.conventions` spelled out (standard OpenAPI plus ``x-sdkgen-*`` fields).
+
+Entry point: :func:`build`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import names
+from .errors import SpecError
+from .ir import Action, Api, Attribute, FilterField, MetaField, Operation, Relationship, Resource
+from .load import Document, escape
+
+SCHEMA_KEYS = (
+    "type", "format", "enum", "const", "items", "properties", "additionalProperties", "required",
+    "maxLength", "minLength", "maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum",
+    "pattern", "maxItems", "minItems", "nullable", "anyOf", "oneOf", "allOf", "default",
+)
+KNOWN_TYPES = {"string", "integer", "number", "boolean", "array", "object", "null"}
+ORDERED = {"int", "float", "datetime", "date"}
+MAX_INLINE_DEPTH = 32
+
+
+@dataclass
+class _Collection:
+    path: str
+    ops: dict[str, tuple[str, str, dict[str, Any]]] = field(default_factory=dict)  # kind -> (method, path, op)
+    actions: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+
+
+def build(doc: Document, package: str) -> Api:
+    root = doc.root
+    collections: dict[str, _Collection] = {}
+    for path, item in sorted(root["paths"].items()):
+        if not isinstance(item, dict):
+            raise SpecError(doc.display, f"#/paths/{escape(path)}", "a path item must be an object")
+        item, _ = doc.resolve(item, f"#/paths/{escape(path)}")
+        for method in ("get", "put", "post", "patch", "delete"):
+            op = item.get(method)
+            if not isinstance(op, dict) or "x-sdkgen-kind" not in op:
+                continue
+            coll = collections.setdefault(op["x-sdkgen-collection"], _Collection(op["x-sdkgen-collection"]))
+            kind = op["x-sdkgen-kind"]
+            if kind == "action":
+                coll.actions.append((method, path, op))
+            elif kind in coll.ops:
+                other = coll.ops[kind]
+                raise SpecError(
+                    doc.display,
+                    f"#/paths/{escape(path)}/{method}",
+                    f"a second '{kind}' operation for {coll.path} (the first is {other[0].upper()} {other[1]})",
+                )
+            else:
+                coll.ops[kind] = (method, path, op)
+
+    tag_meta = _tag_meta(root)
+    drafts = [_Draft.of(doc, coll, tag_meta) for coll in collections.values()]
+    drafts = [d for d in drafts if d is not None]
+    # Names: classes, accessors and modules must be unique and never shadow the runtime.
+    class_names = names.dedupe(
+        [names.class_name(d.type, reserved=RUNTIME_CLASS_NAMES) for d in drafts]
+    )
+    accessors = names.dedupe(
+        [names.identifier(d.coll.path.rsplit("/", 1)[-1], reserved=CLIENT_RESERVED, fallback="resource") for d in drafts]
+    )
+    api_classes = []
+    for cls, acc in zip(class_names, accessors):
+        plural = names.class_name(acc, reserved=RUNTIME_CLASS_NAMES)
+        api_classes.append(plural + "API" if plural in class_names or plural == cls else plural)
+    api_classes = names.dedupe(api_classes)
+    by_type = {d.type: cls for d, cls in zip(drafts, class_names)}
+    by_type_draft = {d.type: d for d in drafts}
+    resources = tuple(
+        d.finish(cls, api_cls, acc, by_type, by_type_draft)
+        for d, cls, api_cls, acc in zip(drafts, class_names, api_classes, accessors)
+    )
+    info = root.get("info") if isinstance(root.get("info"), dict) else {}
+    servers = root.get("servers") or []
+    base_url = servers[0].get("url", "") if servers and isinstance(servers[0], dict) else ""
+    meta_params = sorted({m.query_param for r in resources for m in r.meta if m.query_param})
+    return Api(
+        title=str(info.get("title") or package),
+        version=str(info.get("version") or ""),
+        description=str(info.get("description") or ""),
+        base_url=str(base_url),
+        package=package,
+        spec_name=doc.path.name,
+        resources=tuple(sorted(resources, key=lambda r: r.accessor)),
+        meta_query_params=tuple(meta_params),
+    )
+
+
+RUNTIME_CLASS_NAMES = frozenset(
+    {
+        "Client", "AsyncClient", "Resource", "GenericResource", "Identifier", "RelatedLink",
+        "ApiError", "Range", "Filter", "Page", "SyncPager", "AsyncPager", "NotGiven",
+        "BaseModel", "Field", "Literal", "Any", "ConfigDict",
+    }
+)
+CLIENT_RESERVED = frozenset(
+    {"with_options", "close", "aclose", "request", "base_url", "rate_limit", "timeout", "max_retries"}
+)
+
+
+def _tag_meta(root: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
+    out = {}
+    for tag in root.get("tags") or []:
+        if isinstance(tag, dict) and isinstance(tag.get("name"), str) and tag.get("x-sdkgen-meta"):
+            out[tag["name"]] = tag["x-sdkgen-meta"]
+    return out
+
+
+def _media_schema(doc: Document, holder: Any, pointer: str) -> tuple[Any, str] | None:
+    holder, pointer = doc.resolve(holder, pointer)
+    content = holder.get("content") if isinstance(holder, dict) else None
+    if not isinstance(content, dict):
+        return None
+    for media in sorted(content, key=lambda m: (not m.endswith("json"), m)):
+        entry = content[media]
+        if isinstance(entry, dict) and "schema" in entry:
+            return doc.resolve(entry["schema"], f"{pointer}/content/{escape(media)}/schema")
+    return None
+
+
+def _props(doc: Document, schema: Any, pointer: str) -> dict[str, tuple[Any, str]]:
+    """The properties of an object schema (following $ref and allOf), each resolved."""
+    schema, pointer = doc.resolve(schema, pointer)
+    out: dict[str, tuple[Any, str]] = {}
+    if not isinstance(schema, dict):
+        return out
+    for i, part in enumerate(schema.get("allOf") or []):
+        out.update(_props(doc, part, f"{pointer}/allOf/{i}"))
+    props = schema.get("properties")
+    if isinstance(props, dict):
+        for key, value in props.items():
+            out[str(key)] = doc.resolve(value, f"{pointer}/properties/{escape(str(key))}")
+    return out
+
+
+@dataclass
+class _Draft:
+    doc: Document
+    coll: _Collection
+    type: str
+    resource: dict[str, tuple[Any, str]]  # the data object's properties
+    attributes_ref: str | None
+    meta_rows: list[dict[str, str]]
+
+    @classmethod
+    def of(cls, doc: Document, coll: _Collection, tag_meta: dict[str, list[dict[str, str]]]) -> _Draft | None:
+        resource: dict[str, tuple[Any, str]] = {}
+        attributes_ref = None
+        tags: list[str] = []
+        for kind, (method, path, op) in sorted(coll.ops.items()):
+            base = f"#/paths/{escape(path)}/{method}"
+            tags += [t for t in op.get("tags") or [] if isinstance(t, str)]
+            holders = []
+            if kind in ("create", "update") and "requestBody" in op:
+                holders.append((op["requestBody"], f"{base}/requestBody"))
+            for status, response in sorted((op.get("responses") or {}).items()):
+                if str(status).startswith("2"):
+                    holders.append((response, f"{base}/responses/{status}"))
+            for holder, ptr in holders:
+                found = _media_schema(doc, holder, ptr)
+                if not found:
+                    continue
+                data = _props(doc, found[0], found[1]).get("data")
+                if not data:
+                    continue
+                data_schema, data_ptr = data
+                if isinstance(data_schema, dict) and data_schema.get("type") == "array":
+                    data_schema, data_ptr = doc.resolve(data_schema.get("items"), f"{data_ptr}/items")
+                raw_attrs = (data_schema.get("properties") or {}).get("attributes") if isinstance(data_schema, dict) else None
+                if isinstance(raw_attrs, dict) and isinstance(raw_attrs.get("$ref"), str) and attributes_ref is None:
+                    attributes_ref = raw_attrs["$ref"]
+                for key, value in _props(doc, data_schema, data_ptr).items():
+                    resource.setdefault(key, value)
+        if not resource and not coll.ops:
+            # Only actions under this path: attach nothing, but keep the actions reachable.
+            pass
+        type_name = _type_name(resource, attributes_ref, coll.path)
+        meta_rows = []
+        for tag in dict.fromkeys(tags):
+            meta_rows.extend(tag_meta.get(tag, []))
+        return cls(doc, coll, type_name, resource, attributes_ref, meta_rows)
+
+    def finish(
+        self, class_name: str, api_class: str, accessor: str, by_type: dict[str, str], drafts: dict[str, _Draft]
+    ) -> Resource:
+        doc = self.doc
+        attrs = self.attributes()
+        rels = self.relationships(by_type, reserved={a.name for a in attrs})
+        list_op = self.coll.ops.get("list")
+        filters = self.filters(attrs, rels, list_op[2] if list_op else None, drafts)
+        # A query feature is offered only when there is something to use it with.
+        usable = {
+            "filter": bool(filters),
+            "sort": any(a.sortable for a in attrs),
+            "include": any(r.has_data for r in rels),
+            "fields": bool(attrs or rels),
+        }
+        ops = []
+        for kind in ("list", "get", "create", "update", "delete"):
+            if kind in self.coll.ops:
+                method, path, op = self.coll.ops[kind]
+                query = tuple(q for q in op.get("x-sdkgen-query") or () if usable.get(q, True))
+                ops.append(
+                    Operation(
+                        kind=kind,
+                        method=method.upper(),
+                        path=path,
+                        summary=_text(op.get("summary")),
+                        description=_text(op.get("description")),
+                        deprecated=bool(op.get("deprecated")),
+                        query=query,
+                    )
+                )
+        id_annotation = "int"
+        if "get" in self.coll.ops or "update" in self.coll.ops or "delete" in self.coll.ops:
+            method, path, op = next(self.coll.ops[k] for k in ("get", "update", "delete") if k in self.coll.ops)
+            id_annotation = self._id_annotation(path)
+        elif "id" in self.resource:
+            id_annotation = _scalar(self.resource["id"][0]) if _scalar(self.resource["id"][0]) in ("int", "str") else "str"
+        actions = self.actions(reserved={"list", "get", "create", "update", "delete", "model", "write_model", "path"})
+        meta = tuple(
+            MetaField(
+                wire=row["name"],
+                name=names.identifier(row["name"]),
+                annotation="bool" if "boolean" in row["description"].lower() else "Any",
+                description=row["description"],
+                query_param=row["query_param"],
+            )
+            for row in self.meta_rows
+        )
+        description = ""
+        if self.attributes_ref:
+            target, _ = doc.resolve({"$ref": self.attributes_ref}, "#")
+            description = _text(target.get("description")) if isinstance(target, dict) else ""
+        segment = self.coll.path.rsplit("/", 1)[-1]
+        return Resource(
+            type=self.type,
+            class_name=class_name,
+            api_class=api_class,
+            accessor=accessor,
+            module=accessor,
+            path=self.coll.path,
+            id_annotation=id_annotation,
+            description=description or f"The {segment} resource.",
+            attributes=attrs,
+            relationships=rels,
+            operations=tuple(ops),
+            actions=actions,
+            filters=filters,
+            meta=meta,
+        )
+
+    def _id_annotation(self, path: str) -> str:
+        item = self.doc.root["paths"][path]
+        param_name = path.rstrip("/").rsplit("/", 1)[-1][1:-1]
+        for method in ("get", "patch", "put", "delete"):
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            for p in list(item.get("parameters") or []) + list(op.get("parameters") or []):
+                p, _ = self.doc.resolve(p, "#")
+                if isinstance(p, dict) and p.get("in") == "path" and p.get("name") == param_name:
+                    schema, _ = self.doc.resolve(p.get("schema") or {}, "#")
+                    return "int" if _scalar(schema) == "int" else "str"
+        return "str"
+
+    def attributes(self) -> tuple[Attribute, ...]:
+        found = self.resource.get("attributes")
+        if not found:
+            return ()
+        props = _props(self.doc, found[0], found[1])
+        wires = sorted(props)
+        py = names.dedupe([names.identifier(w, reserved=names.RESERVED_FIELDS) for w in wires])
+        out = []
+        for wire, name in zip(wires, py):
+            schema, pointer = props[wire]
+            if not isinstance(schema, dict):
+                raise SpecError(self.doc.display, pointer, "an attribute schema must be an object")
+            norm = _normalise_schema(self.doc, schema, pointer)
+            kind, annotation = _kind(norm)
+            enum = tuple(str(v) for v in norm.get("enum") or ()) if kind == "enum" else ()
+            out.append(
+                Attribute(
+                    wire=wire,
+                    name=name,
+                    schema=json.dumps(norm, sort_keys=True),
+                    kind=kind,
+                    annotation=annotation,
+                    enum=enum,
+                    nullable=bool(norm.get("nullable")),
+                    read_only=bool(schema.get("readOnly")),
+                    write_only=bool(schema.get("writeOnly")),
+                    filterable=bool(schema.get("x-sdkgen-filterable")),
+                    sortable=bool(schema.get("x-sdkgen-sortable")),
+                    deprecated=bool(schema.get("deprecated")),
+                    description=_text(schema.get("description")),
+                    max_length=norm.get("maxLength"),
+                )
+            )
+        return tuple(out)
+
+    def relationships(self, by_type: dict[str, str], reserved: set[str]) -> tuple[Relationship, ...]:
+        found = self.resource.get("relationships")
+        if not found:
+            return ()
+        props = _props(self.doc, found[0], found[1])
+        wires = sorted(props)
+        py = names.dedupe(
+            [names.identifier(w, reserved=names.RESERVED_FIELDS | reserved) for w in wires]
+        )
+        out = []
+        for wire, name in zip(wires, py):
+            schema, pointer = props[wire]
+            if not isinstance(schema, dict):
+                raise SpecError(self.doc.display, pointer, "a relationship schema must be an object")
+            rel_props = _props(self.doc, schema, pointer)
+            to_many = schema.get("type") == "array"
+            has_data = "data" in rel_props
+            related_type = None
+            if has_data:
+                data, data_ptr = rel_props["data"]
+                if isinstance(data, dict) and data.get("type") == "array":
+                    to_many = True
+                    data, data_ptr = self.doc.resolve(data.get("items") or {}, f"{data_ptr}/items")
+                type_schema = _props(self.doc, data, data_ptr).get("type")
+                if type_schema and isinstance(type_schema[0], dict):
+                    values = type_schema[0].get("enum") or ([type_schema[0]["const"]] if "const" in type_schema[0] else [])
+                    if len(values) == 1 and isinstance(values[0], str):
+                        related_type = values[0]
+            filter_attrs = schema.get("x-sdkgen-filter-attributes")
+            out.append(
+                Relationship(
+                    wire=wire,
+                    name=name,
+                    to_many=to_many,
+                    has_data=has_data,
+                    related_type=related_type,
+                    related_class=by_type.get(related_type) if related_type else None,
+                    read_only=bool(schema.get("readOnly")),
+                    description=_text(schema.get("description")),
+                    filter_attributes=tuple(filter_attrs) if isinstance(filter_attrs, list) else (),
+                )
+            )
+        return tuple(out)
+
+    def actions(self, reserved: set[str]) -> tuple[Action, ...]:
+        items = sorted(self.coll.actions, key=lambda a: (a[1], a[0]))
+        py = names.dedupe(
+            [names.identifier(op["x-sdkgen-name"], reserved=reserved, fallback="action") for _, _, op in items]
+        )
+        out = []
+        for (method, path, op), name in zip(items, py):
+            declared = [p for p in op.get("x-sdkgen-query-params") or []]
+            returns_resource = False
+            for status, response in (op.get("responses") or {}).items():
+                if str(status).startswith("2"):
+                    found = _media_schema(self.doc, response, "#")
+                    if found and "data" in _props(self.doc, found[0], found[1]):
+                        returns_resource = True
+            segs = [x for x in path.split("/") if x]
+            base = len([x for x in self.coll.path.split("/") if x]) + (1 if op.get("x-sdkgen-member") else 0)
+            out.append(
+                Action(
+                    name=name,
+                    suffix="/".join(segs[base:]),
+                    wire=op["x-sdkgen-wire"],
+                    method=method.upper(),
+                    path=path,
+                    member=bool(op.get("x-sdkgen-member")),
+                    summary=_text(op.get("summary")),
+                    description=_text(op.get("description")),
+                    takes_params=bool(declared),
+                    returns_resource=returns_resource,
+                )
+            )
+        return tuple(out)
+
+    def filters(
+        self,
+        attrs: tuple[Attribute, ...],
+        rels: tuple[Relationship, ...],
+        list_op: dict[str, Any] | None,
+        drafts: dict[str, _Draft],
+    ) -> tuple[FilterField, ...]:
+        if list_op is None or "filter" not in (list_op.get("x-sdkgen-query") or ()):
+            return ()
+        declared = list_op.get("x-sdkgen-filters")
+        by_wire = {a.wire: a for a in attrs}
+        rel_by_wire = {r.wire: r for r in rels}
+        out: list[tuple[str, tuple[str, ...], str, str]] = []
+        if declared is None:
+            for a in attrs:
+                if a.filterable and a.kind in ("str", "int", "float", "bool", "datetime", "date", "enum"):
+                    out.append((a.name, (a.wire,), a.kind, a.annotation))
+            for r in rels:
+                for attr in r.filter_attributes:
+                    kind, annotation = self._related_kind(r, attr, drafts)
+                    out.append((f"{r.name}_{names.snake(attr)}", (r.wire, attr), kind, annotation))
+        else:
+            for entry in declared:
+                path = tuple(entry["path"])
+                if len(path) == 1 and path[0] in by_wire:
+                    a = by_wire[path[0]]
+                    out.append((a.name, path, a.kind, a.annotation))
+                elif len(path) == 2 and path[0] in rel_by_wire:
+                    r = rel_by_wire[path[0]]
+                    kind, annotation = self._related_kind(r, path[1], drafts)
+                    out.append((f"{r.name}_{names.snake(path[1])}", path, kind, annotation))
+                else:
+                    schema, _ = self.doc.resolve(entry.get("schema") or {}, "#")
+                    kind, annotation = _kind(_normalise_schema(self.doc, schema, "#")) if isinstance(schema, dict) else ("str", "str")
+                    out.append(("_".join(names.snake(p) for p in path), path, kind, annotation))
+        py = names.dedupe([names.identifier(n, reserved={"to_params", "from_params"}) for n, *_ in out])
+        return tuple(
+            FilterField(name=n, wire=w, kind=k if k != "any" else "str", annotation=a if k != "any" else "str", ordered=k in ORDERED)
+            for n, (_, w, k, a) in zip(py, out)
+        )
+
+    def _related_kind(self, rel: Relationship, attr: str, drafts: dict[str, _Draft]) -> tuple[str, str]:
+        if attr == "id":
+            return "int", "int"  # Outreach identifiers are integers
+        target = drafts.get(rel.related_type or "")
+        if target is not None:
+            for a in target.attributes():
+                if a.wire == attr and a.kind in ("str", "int", "float", "bool", "datetime", "date", "enum"):
+                    return a.kind, a.annotation
+        return "str", "str"
+
+
+
+def _type_name(resource: dict[str, tuple[Any, str]], attributes_ref: str | None, path: str) -> str:
+    type_schema = resource.get("type")
+    if type_schema and isinstance(type_schema[0], dict):
+        values = type_schema[0].get("enum") or ([type_schema[0]["const"]] if "const" in type_schema[0] else [])
+        if len(values) == 1 and isinstance(values[0], str):
+            return values[0]
+    if attributes_ref and attributes_ref.startswith("#/components/schemas/"):
+        return attributes_ref.rsplit("/", 1)[-1]
+    segment = path.rsplit("/", 1)[-1]
+    return segment[:-1] if segment.endswith("s") and len(segment) > 1 else segment
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _types(schema: dict[str, Any]) -> tuple[list[str], bool]:
+    t = schema.get("type")
+    types = [t] if isinstance(t, str) else list(t) if isinstance(t, list) else []
+    nullable = "null" in types or bool(schema.get("nullable"))
+    return [x for x in types if x != "null"], nullable
+
+
+def _normalise_schema(doc: Document, schema: dict[str, Any], pointer: str, depth: int = 0, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Inline $refs and turn 3.1 forms into 3.0 forms (``type: [X, null]`` -> ``nullable``)."""
+    if depth > MAX_INLINE_DEPTH:
+        raise SpecError(doc.display, pointer, "the schema nests too deeply")
+    if isinstance(schema, dict) and "$ref" in schema:
+        ref = schema["$ref"]
+        if ref in seen:
+            raise SpecError(doc.display, pointer, f"recursive schema through {ref!r} is not supported in attributes")
+        target, target_ptr = doc.resolve(schema, pointer)
+        return _normalise_schema(doc, target, target_ptr, depth + 1, (*seen, ref))
+    if not isinstance(schema, dict):
+        raise SpecError(doc.display, pointer, "a schema must be an object")
+    out: dict[str, Any] = {}
+    types, nullable = _types(schema)
+    for t in types:
+        if t not in KNOWN_TYPES:
+            raise SpecError(doc.display, pointer + "/type", f"unknown schema type {t!r}")
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            variants = [v for v in schema[key] if not (isinstance(v, dict) and v.get("type") == "null")]
+            if len(variants) != len(schema[key]):
+                nullable = True
+            if len(variants) == 1:
+                inner = _normalise_schema(doc, variants[0], f"{pointer}/{key}/0", depth + 1, seen)
+                inner_nullable = inner.pop("nullable", False)
+                out.update(inner)
+                nullable = nullable or inner_nullable
+            else:
+                out[key] = [
+                    _normalise_schema(doc, v, f"{pointer}/{key}/{i}", depth + 1, seen) for i, v in enumerate(variants)
+                ]
+    if types:
+        out["type"] = types[0] if len(types) == 1 else None
+        if out["type"] is None:
+            del out["type"]
+            out["anyOf"] = [{"type": t} for t in types]
+    if "const" in schema:
+        out["enum"] = [schema["const"]]
+        out.setdefault("type", "string" if isinstance(schema["const"], str) else out.get("type", "string"))
+    for key in ("format", "enum", "maxLength", "minLength", "maximum", "minimum", "pattern", "maxItems", "minItems"):
+        if key in schema and key not in out:
+            out[key] = schema[key]
+    if "enum" in out:
+        out["enum"] = [v for v in out["enum"] if v is not None]
+        # The values say more than a length (Outreach declares maxLength 4 on "finish"/"continue").
+        out.pop("maxLength", None)
+        out.pop("minLength", None)
+    if "items" in schema:
+        out["items"] = _normalise_schema(doc, schema["items"], f"{pointer}/items", depth + 1, seen)
+    if isinstance(schema.get("properties"), dict):
+        out["properties"] = {
+            str(k): _normalise_schema(doc, v, f"{pointer}/properties/{escape(str(k))}", depth + 1, seen)
+            for k, v in schema["properties"].items()
+        }
+    if nullable:
+        out["nullable"] = True
+    if schema.get("deprecated") is True:
+        out["deprecated"] = True
+    return out
+
+
+def _scalar(schema: Any) -> str:
+    if not isinstance(schema, dict):
+        return "any"
+    types, _ = _types(schema)
+    t = types[0] if len(types) == 1 else None
+    fmt = schema.get("format")
+    if t == "string":
+        return {"date-time": "datetime", "date": "date"}.get(fmt, "str")
+    return {"integer": "int", "number": "float", "boolean": "bool"}.get(t or "", "any")
+
+
+def _kind(norm: dict[str, Any]) -> tuple[str, str]:
+    """The attribute's kind and the Python annotation of one value."""
+    if norm.get("enum") and all(isinstance(v, str) for v in norm["enum"]):
+        return "enum", "Literal[" + ", ".join(json.dumps(v) for v in norm["enum"]) + "]"
+    t = norm.get("type")
+    if t == "array":
+        _, inner = _kind(norm.get("items") or {})
+        return "list", f"List[{inner}]"
+    if t == "object":
+        return "object", "dict[str, Any]"
+    kind = _scalar(norm)
+    return kind, {"any": "Any"}.get(kind, kind)

@@ -1,0 +1,143 @@
+"""The command line: ``sdkgen generate`` and ``sdkgen check``.
+
+This is the only place that turns problems into messages and exit codes:
+0 done / up to date, 1 ``check`` found differences, 2 bad input or option, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .errors import OptionError, SpecError
+
+PACKAGE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+@dataclass(frozen=True)
+class Config:
+    spec: Path
+    out: Path
+    package: str
+    force: bool = False
+
+
+def find_pyproject(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def resolve_config(args: argparse.Namespace) -> Config:
+    table: dict[str, object] = {}
+    base = Path.cwd()
+    pyproject = find_pyproject(Path.cwd())
+    if pyproject is not None:
+        try:
+            data = tomllib.loads(pyproject.read_text("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise OptionError(f"{pyproject}: invalid TOML: {exc}") from None
+        tool = data.get("tool", {}).get("sdkgen", {})
+        if not isinstance(tool, dict):
+            raise OptionError(f"{pyproject}: [tool.sdkgen] must be a table")
+        table, base = tool, pyproject.parent
+
+    def pick(name: str, default: str | None) -> str | None:
+        given = getattr(args, name, None)
+        if given is not None:
+            return str(given)
+        value = table.get(name, default)
+        if value is not None and not isinstance(value, str):
+            raise OptionError(f"{pyproject}: [tool.sdkgen] {name} must be a string")
+        if value is not None and name in ("spec", "out"):
+            return str(base / value)
+        return value
+
+    spec = pick("spec", None)
+    if spec is None:
+        raise OptionError("no spec given: pass --spec or set spec in [tool.sdkgen] of pyproject.toml")
+    out = pick("out", "generated")
+    package = pick("package", None)
+    assert out is not None
+    if package is None:
+        raise OptionError("no package name: pass --package or set package in [tool.sdkgen]")
+    if not PACKAGE_NAME.match(package) or any(
+        __import__("keyword").iskeyword(part) for part in package.split(".")
+    ):
+        raise OptionError(f"--package {package!r} is not a valid dotted Python name")
+    return Config(spec=Path(spec), out=Path(out), package=package, force=bool(getattr(args, "force", False)))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sdkgen", description="Typed Python SDKs for JSON:API services.")
+    parser.add_argument("--version", action="version", version=f"sdkgen {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("generate", "write the SDK into the output folder"),
+        ("check", "exit 1 if the output folder differs from what generate would write"),
+    ):
+        p = sub.add_parser(name, help=text, description=text)
+        p.add_argument("--spec", help="the OpenAPI document (JSON or YAML)")
+        p.add_argument("--out", help="the output folder (default: generated)")
+        p.add_argument("--package", help="the SDK's import name")
+        if name == "generate":
+            p.add_argument("--force", action="store_true", help="replace an output folder sdkgen did not write")
+    return parser
+
+
+class _Parser(argparse.ArgumentParser):
+    pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: 2 for bad usage, 0 for --help
+        return int(exc.code or 0)
+    try:
+        return _run(args)
+    except SpecError as exc:
+        print(f"sdkgen: error: {exc}", file=sys.stderr)
+        return 2
+    except OptionError as exc:
+        print(f"sdkgen: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sdkgen: interrupted; the output folder was left as it was", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .pipeline import generate_files
+    from .write import compare_tree, write_tree
+
+    config = resolve_config(args)
+    started = time.perf_counter()
+    result = generate_files(config.spec, config.package, out_name=config.out.name)
+    if args.command == "check":
+        diffs = compare_tree(result.files, config.out)
+        if diffs:
+            print(f"sdkgen: {config.out} is stale or was edited by hand; these files differ:", file=sys.stderr)
+            for path in diffs:
+                print(f"  {path}", file=sys.stderr)
+            print("run `sdkgen generate` to bring it up to date", file=sys.stderr)
+            return 1
+        print(f"sdkgen: {config.out} is up to date")
+        return 0
+    write_tree(result.files, config.out, result.inputs, force=config.force)
+    elapsed = time.perf_counter() - started
+    n_res = len(result.api.resources)
+    print(
+        f"sdkgen: wrote {config.out} ({len(result.files)} files, {n_res} resource{'s' if n_res != 1 else ''}) "
+        f"in {elapsed:.1f}s"
+    )
+    return 0

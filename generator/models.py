@@ -1,0 +1,136 @@
+"""Stage 4: model source through datamodel-code-generator, used as a library.
+
+Entry point: :func:`model_sources`. For each resource it asks datamodel-code-generator for two
+pydantic v2 models: ``{Class}Attributes`` (every readable attribute, as the server sends it) and
+``{Class}Write`` (the attributes create/update may send, without read-only ones). Each result is
+cached by content (the input schema, the options and the tool's version), so an unchanged
+resource is never generated twice, and the work is spread over the machine's cores.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from .ir import Api, Resource
+
+OPTIONS_VERSION = "1"
+
+
+def _dcg_input(resource: Resource) -> tuple[str, dict[str, str]]:
+    """An OpenAPI document holding the resource's two models, and the field name mapping."""
+
+    def model(attrs: Iterable[Any]) -> dict[str, Any]:
+        return {"type": "object", "properties": {a.wire: json.loads(a.schema) for a in attrs}}
+
+    schemas = {
+        f"{resource.class_name}Attributes": model(resource.readable_attributes),
+        f"{resource.class_name}Write": model(resource.writable_attributes),
+    }
+    doc = {"openapi": "3.0.3", "info": {"title": "m", "version": "1"}, "paths": {}, "components": {"schemas": schemas}}
+    aliases = {a.wire: a.name for a in resource.attributes}
+    return json.dumps(doc, sort_keys=True), aliases
+
+
+def _generate(payload: tuple[str, dict[str, str]]) -> str:
+    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+    from datamodel_code_generator.format import DatetimeClassType
+
+    text, aliases = payload
+    out = generate(
+        text,
+        input_file_type=InputFileType.OpenAPI,
+        output_model_type=DataModelType.PydanticV2BaseModel,
+        target_python_version=PythonVersion.PY_310,
+        enum_field_as_literal="all",
+        use_standard_collections=True,
+        use_union_operator=True,
+        disable_timestamp=True,
+        field_constraints=True,
+        use_double_quotes=True,
+        output_datetime_class=DatetimeClassType.Datetime,
+        aliases=aliases,
+        allow_population_by_field_name=True,
+        reuse_model=False,
+        formatters=[],
+    )
+    assert isinstance(out, str)
+    return _strip(out)
+
+
+def _strip(source: str) -> str:
+    """Keep only the class definitions (imports are written by the template)."""
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    parts = []
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            parts.append("\n".join(lines[node.lineno - 1 - len(node.decorator_list) : node.end_lineno]))
+    return "\n\n\n".join(parts) + "\n"
+
+
+def _cache_dir() -> Path | None:
+    root = os.environ.get("SDKGEN_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    base = Path(root) if root else Path.home() / ".cache"
+    path = base / "sdkgen" / "models" if not os.environ.get("SDKGEN_CACHE_DIR") else base / "models"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path
+
+
+def _key(payload: tuple[str, dict[str, str]]) -> str:
+    import datamodel_code_generator
+
+    version = getattr(datamodel_code_generator, "__version__", "") or _dist_version()
+    blob = json.dumps([OPTIONS_VERSION, version, payload[0], sorted(payload[1].items())])
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _dist_version() -> str:
+    from importlib.metadata import version
+
+    return version("datamodel-code-generator")
+
+
+def model_sources(api: Api, *, jobs: int | None = None) -> dict[str, str]:
+    """Class name -> model source (two classes per resource)."""
+    payloads = {r.class_name: _dcg_input(r) for r in api.resources}
+    cache = _cache_dir()
+    results: dict[str, str] = {}
+    todo: dict[str, tuple[str, dict[str, str]]] = {}
+    keys = {name: _key(p) for name, p in payloads.items()}
+    for name, payload in payloads.items():
+        hit = cache / keys[name] if cache else None
+        if hit is not None and hit.is_file():
+            results[name] = hit.read_text("utf-8")
+        else:
+            todo[name] = payload
+    if todo:
+        workers = min(jobs or os.cpu_count() or 1, len(todo))
+        if workers > 1 and len(todo) >= 8:
+            with ProcessPoolExecutor(workers) as pool:
+                done = dict(zip(todo, pool.map(_generate, todo.values(), chunksize=max(1, len(todo) // (workers * 4)))))
+        else:
+            done = {name: _generate(p) for name, p in todo.items()}
+        for name, text in done.items():
+            results[name] = text
+            if cache is not None:
+                _atomic_write(cache / keys[name], text)
+    return results
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, "utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)

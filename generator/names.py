@@ -1,0 +1,85 @@
+"""Turning untrusted names from a spec into safe, deterministic Python identifiers."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Iterable
+
+_WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_IDENT = re.compile(r"[^0-9A-Za-z]+")
+
+# Names a generated attribute may never take: they would shadow pydantic, the runtime's
+# Resource base class, or Python itself.
+RESERVED_FIELDS = frozenset(
+    {
+        "id", "type", "meta", "links", "identifier", "resource_type", "relationship_specs",
+        "attribute_names", "sortable_names", "includable_names", "filter_class", "from_wire",
+        "can_write", "can_delete", "attributes", "relationships", "relationship", "cast",
+        "self", "cls", "json", "dict", "copy", "schema", "schema_json", "construct",
+        "validate", "parse_obj", "parse_raw", "parse_file", "from_orm", "fields",
+        "update_forward_refs", "register", "print", "list", "type_", "field",
+        "datetime", "date", "Any", "Literal", "Field", "BaseModel", "ConfigDict",
+    }
+)
+
+
+def words(name: str) -> list[str]:
+    """Split camelCase, PascalCase, snake_case, kebab-case and punctuation into lower words."""
+    ascii_only = name.encode("ascii", "ignore").decode("ascii")
+    parts: list[str] = []
+    for chunk in _NON_IDENT.split(ascii_only):
+        if chunk:
+            parts.extend(p.lower() for p in _WORD_BOUNDARY.split(chunk) if p)
+    return parts
+
+
+def snake(name: str) -> str:
+    return "_".join(words(name))
+
+
+def pascal(name: str) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in words(name))
+
+
+def camel(snake_name: str) -> str:
+    head, *rest = snake_name.split("_")
+    return head + "".join(w[:1].upper() + w[1:] for w in rest)
+
+
+def identifier(name: str, *, reserved: Iterable[str] = (), fallback: str = "field") -> str:
+    """A valid, non-keyword, non-dunder, non-private snake_case identifier for ``name``."""
+    result = snake(name) or fallback
+    if result[0].isdigit():
+        result = f"{fallback}_{result}"
+    if result.startswith("model_"):  # pydantic's namespace
+        result = f"{fallback}_{result}"
+    if keyword.iskeyword(result) or keyword.issoftkeyword(result) or result in reserved:
+        result += "_"
+    return result
+
+
+def class_name(name: str, *, reserved: Iterable[str] = (), fallback: str = "Resource") -> str:
+    result = pascal(name) or fallback
+    if result[0].isdigit():
+        result = f"{fallback}{result}"
+    if keyword.iskeyword(result) or result in reserved:
+        result += "_"
+    return result
+
+
+def dedupe(names: list[str]) -> list[str]:
+    """Resolve collisions deterministically: the first keeps its name, the next get _2, _3, ...
+
+    A suffixed name never takes a name that another entry has of its own.
+    """
+    own = set(names)
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        candidate, n = name, 2
+        while candidate in taken or (candidate != name and candidate in own):
+            candidate, n = f"{name}_{n}", n + 1
+        taken.add(candidate)
+        out.append(candidate)
+    return out
