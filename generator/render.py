@@ -171,7 +171,6 @@ def render(api: Api, models: dict[str, str], out_name: str = "generated") -> dic
         ctx,
         header_text=head.lstrip("# "),
         generator_url=GENERATOR_URL,
-        out_name=out_name,
         examples=[_examples(r, api.package) for r in api.resources],
     )
     return files
