@@ -22,6 +22,7 @@ SCHEMA_KEYS = (
 )
 KNOWN_TYPES = {"string", "integer", "number", "boolean", "array", "object", "null"}
 ORDERED = {"int", "float", "datetime", "date"}
+FILTER_KINDS = ("str", "int", "float", "bool", "datetime", "date", "enum")
 MAX_INLINE_DEPTH = 32
 
 
@@ -390,50 +391,114 @@ class _Draft:
         list_op: dict[str, Any] | None,
         drafts: dict[str, _Draft],
     ) -> tuple[FilterField, ...]:
+        """The arguments of the ``{Type}Filter`` class: filterable attributes (Outreach badges) and
+        ``{rel}_{attr}`` relationship filters, or the declared ``filter[...]`` parameters (plain style)."""
         if list_op is None or "filter" not in (list_op.get("x-sdkgen-query") or ()):
             return ()
         declared = list_op.get("x-sdkgen-filters")
         by_wire = {a.wire: a for a in attrs}
         rel_by_wire = {r.wire: r for r in rels}
-        out: list[tuple[str, tuple[str, ...], str, str]] = []
+        out: list[tuple[str, tuple[str, ...], tuple[str, str, tuple[str, ...]]]] = []
         if declared is None:
             for a in attrs:
-                if a.filterable and a.kind in ("str", "int", "float", "bool", "datetime", "date", "enum"):
-                    out.append((a.name, (a.wire,), a.kind, a.annotation))
+                found = self._attribute_kind(a) if a.filterable else None
+                if found is not None:
+                    out.append((a.name, (a.wire,), found))
             for r in rels:
                 for attr in r.filter_attributes:
-                    kind, annotation = self._related_kind(r, attr, drafts)
-                    out.append((f"{r.name}_{names.snake(attr)}", (r.wire, attr), kind, annotation))
+                    out.append((f"{r.name}_{names.snake(attr)}", (r.wire, attr), self._related_kind(r, attr, drafts)))
         else:
             for entry in declared:
                 path = tuple(entry["path"])
+                schema, _ = self.doc.resolve(entry.get("schema") or {}, "#")
+                from_param = _filter_kind(self.doc, schema)
                 if len(path) == 1 and path[0] in by_wire:
                     a = by_wire[path[0]]
-                    out.append((a.name, path, a.kind, a.annotation))
+                    found = self._attribute_kind(a) or from_param or ("str", "str", ())
+                    out.append((a.name, path, found))
                 elif len(path) == 2 and path[0] in rel_by_wire:
                     r = rel_by_wire[path[0]]
-                    kind, annotation = self._related_kind(r, path[1], drafts)
-                    out.append((f"{r.name}_{names.snake(path[1])}", path, kind, annotation))
+                    out.append((f"{r.name}_{names.snake(path[1])}", path, self._related_kind(r, path[1], drafts, from_param)))
                 else:
-                    schema, _ = self.doc.resolve(entry.get("schema") or {}, "#")
-                    kind, annotation = _kind(_normalise_schema(self.doc, schema, "#")) if isinstance(schema, dict) else ("str", "str")
-                    out.append(("_".join(names.snake(p) for p in path), path, kind, annotation))
-        py = names.dedupe([names.identifier(n, reserved={"to_params", "from_params"}) for n, *_ in out])
+                    out.append(("_".join(names.snake(p) for p in path), path, from_param or ("str", "str", ())))
+        py = names.dedupe([names.identifier(n, reserved={"to_params", "from_params", "wire_fields"}) for n, *_ in out])
         return tuple(
-            FilterField(name=n, wire=w, kind=k if k != "any" else "str", annotation=a if k != "any" else "str", ordered=k in ORDERED)
-            for n, (_, w, k, a) in zip(py, out)
+            FilterField(name=n, wire=w, kind=k, annotation=a, ordered=k in ORDERED, choices=c)
+            for n, (_, w, (k, a, c)) in zip(py, out)
         )
 
-    def _related_kind(self, rel: Relationship, attr: str, drafts: dict[str, _Draft]) -> tuple[str, str]:
-        if attr == "id":
-            return "int", "int"  # Outreach identifiers are integers
+    @staticmethod
+    def _attribute_kind(a: Attribute) -> tuple[str, str, tuple[str, ...]] | None:
+        """What one filter value of an attribute is; for a list attribute, one of its items."""
+        if a.kind in FILTER_KINDS:
+            return a.kind, a.annotation, a.enum
+        if a.kind == "list":
+            items = json.loads(a.schema).get("items")
+            if isinstance(items, dict):
+                kind, annotation = _kind(items)
+                if kind in FILTER_KINDS:
+                    choices = tuple(str(v) for v in items.get("enum") or ()) if kind == "enum" else ()
+                    return kind, annotation, choices
+        return None
+
+    def _related_kind(
+        self,
+        rel: Relationship,
+        attr: str,
+        drafts: dict[str, _Draft],
+        declared: tuple[str, str, tuple[str, ...]] | None = None,
+    ) -> tuple[str, str, tuple[str, ...]]:
+        """The kind of ``filter[rel][attr]``: the declared parameter's schema (plain style), else the
+        related resource's attribute when this SDK has it, else (for ``id``) the identifier's schema."""
+        if declared is not None:
+            return declared
         target = drafts.get(rel.related_type or "")
+        if attr == "id":
+            found = self._relationship_id_kind(rel)
+            if found is None and target is not None and "id" in target.resource:
+                kind = _scalar(target.resource["id"][0])
+                found = kind if kind in ("int", "str") else None
+            kind = found or "int"  # Outreach identifiers are integers (link-only relationships say nothing)
+            return kind, kind, ()
         if target is not None:
             for a in target.attributes():
-                if a.wire == attr and a.kind in ("str", "int", "float", "bool", "datetime", "date", "enum"):
-                    return a.kind, a.annotation
-        return "str", "str"
+                if a.wire == attr:
+                    found_attr = self._attribute_kind(a)
+                    if found_attr is not None:
+                        return found_attr
+        return "str", "str", ()
 
+    def _relationship_id_kind(self, rel: Relationship) -> str | None:
+        """``int`` or ``str`` from the relationship's ``data.id`` schema, when it has one."""
+        found = self.resource.get("relationships")
+        if not found:
+            return None
+        schema = _props(self.doc, found[0], found[1]).get(rel.wire)
+        if schema is None:
+            return None
+        data = _props(self.doc, schema[0], schema[1]).get("data")
+        if data is None or not isinstance(data[0], dict):
+            return None
+        target, pointer = data
+        if target.get("type") == "array":
+            target, pointer = self.doc.resolve(target.get("items") or {}, f"{pointer}/items")
+        ident = _props(self.doc, target, pointer).get("id")
+        kind = _scalar(ident[0]) if ident else "any"
+        return kind if kind in ("int", "str") else None
+
+
+def _filter_kind(doc: Document, schema: Any) -> tuple[str, str, tuple[str, ...]] | None:
+    """What one value of a declared ``filter[...]`` parameter is (an array's items, for a list)."""
+    if not isinstance(schema, dict) or not schema:
+        return None
+    norm = _normalise_schema(doc, schema, "#")
+    if norm.get("type") == "array" and isinstance(norm.get("items"), dict):
+        norm = norm["items"]
+    kind, annotation = _kind(norm)
+    if kind not in FILTER_KINDS:
+        return None
+    choices = tuple(str(v) for v in norm.get("enum") or ()) if kind == "enum" else ()
+    return kind, annotation, choices
 
 
 def _type_name(resource: dict[str, tuple[Any, str]], attributes_ref: str | None, path: str) -> str:

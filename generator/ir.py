@@ -46,6 +46,7 @@ class FilterField:
     kind: str  # str | int | float | bool | datetime | date | enum
     annotation: str  # Python type of one value
     ordered: bool  # a Range is allowed
+    choices: tuple[str, ...] = ()  # the values of an enumeration (kind "enum")
 
 
 @dataclass(frozen=True)

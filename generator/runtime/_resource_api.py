@@ -61,12 +61,12 @@ class _Shared(Generic[R]):
         if fields:
             attributes = model.attribute_names
             relationships = {k: v.wire for k, v in model.relationship_specs.items()}
-            known: dict[str, Mapping[str, str]] = {}
-            if isinstance(fields, Mapping):
-                for type_name in fields:
-                    table = self._known_fields(type_name)
-                    if table is not None:
-                        known[type_name] = table
+            # Related types a fieldset may name: those this resource's relationships point to,
+            # with their field names when this SDK has the resource (else names go as given).
+            known: dict[str, Mapping[str, str] | None] = {}
+            for spec in model.relationship_specs.values():
+                if spec.type is not None and spec.type != model.resource_type:
+                    known[spec.type] = self._known_fields(spec.type)
             params.update(
                 encode_fields(fields, model.resource_type, attributes, relationships, includes, known)
             )
