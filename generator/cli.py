@@ -7,6 +7,7 @@ This is the only place that turns problems into messages and exit codes:
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -97,23 +98,64 @@ class _Parser(argparse.ArgumentParser):
     pass
 
 
+def _say(text: str) -> None:
+    """One line on stderr; spec text in it cannot start a new line or drive the terminal."""
+    safe = "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii") for c in text)
+    try:
+        print(f"sdkgen: {safe}", file=sys.stderr)
+    except (OSError, ValueError):  # stderr closed or a broken pipe: nothing more to say
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; every outcome is an exit code and at most one short message.
+
+    0 done, 1 ``check`` found differences, 2 bad input or option (and, with a note to report
+    it, an unexpected internal error), 130 interrupted. ``SDKGEN_DEBUG=1`` shows tracebacks.
+    """
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        _say("interrupted; the output folder was left as it was")
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: 2 for bad usage, 0 for --help
-        return int(exc.code or 0)
+        return exc.code if isinstance(exc.code, int) else 2
+    debug = bool(os.environ.get("SDKGEN_DEBUG"))
     try:
         return _run(args)
-    except SpecError as exc:
-        print(f"sdkgen: error: {exc}", file=sys.stderr)
+    except (SpecError, OptionError) as exc:
+        if debug:
+            raise
+        _say(f"error: {exc}")
         return 2
-    except OptionError as exc:
-        print(f"sdkgen: error: {exc}", file=sys.stderr)
+    except OSError as exc:
+        if debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        _say(f"error: {where}{exc.strerror or exc}")
         return 2
-    except KeyboardInterrupt:
-        print("sdkgen: interrupted; the output folder was left as it was", file=sys.stderr)
-        return 130
+    except RecursionError:
+        if debug:
+            raise
+        _say("error: the input nests too deeply to process")
+        return 2
+    except MemoryError:
+        _say("error: out of memory (is the input absurdly large?)")
+        return 2
+    except Exception as exc:  # a bug in sdkgen: say so in one line, never a traceback
+        if debug:
+            raise
+        _say(
+            f"internal error: {type(exc).__name__}: {exc}. This is a bug in sdkgen {__version__}, not in your spec; "
+            "please report it with the spec (rerun with SDKGEN_DEBUG=1 for the traceback)"
+        )
+        return 2
 
 
 def _run(args: argparse.Namespace) -> int:
