@@ -26,16 +26,31 @@ OPTIONS_VERSION = "1"
 def _dcg_input(resource: Resource) -> tuple[str, dict[str, str]]:
     """An OpenAPI document holding the resource's two models, and the field name mapping."""
 
-    def model(attrs: Iterable[Any]) -> dict[str, Any]:
-        return {"type": "object", "properties": {a.wire: json.loads(a.schema) for a in attrs}}
+    def model(attrs: Iterable[Any], *, reading: bool) -> dict[str, Any]:
+        return {"type": "object", "properties": {a.wire: _schema(a, reading) for a in attrs}}
 
     schemas = {
-        f"{resource.class_name}Attributes": model(resource.readable_attributes),
-        f"{resource.class_name}Write": model(resource.writable_attributes),
+        f"{resource.class_name}Attributes": model(resource.readable_attributes, reading=True),
+        f"{resource.class_name}Write": model(resource.writable_attributes, reading=False),
     }
     doc = {"openapi": "3.0.3", "info": {"title": "m", "version": "1"}, "paths": {}, "components": {"schemas": schemas}}
     aliases = {a.wire: a.name for a in resource.attributes}
     return json.dumps(doc, sort_keys=True), aliases
+
+
+def _schema(attribute: Any, reading: bool) -> dict[str, Any]:
+    """The attribute's schema; what is read accepts enumeration values newer than the spec.
+
+    Writes are checked against the known values (``Literal``); reads are ``Literal[...] | str``,
+    so a server that adds a value (or a mock that sends "string") does not break parsing.
+    """
+    schema: dict[str, Any] = json.loads(attribute.schema)
+    if reading and attribute.kind == "enum":
+        nullable = schema.pop("nullable", False)
+        schema = {"anyOf": [schema, {"type": "string"}]}
+        if nullable:
+            schema["nullable"] = True
+    return schema
 
 
 def _generate(payload: tuple[str, dict[str, str]]) -> str:

@@ -181,9 +181,9 @@ def render(api: Api, models: dict[str, str], out_name: str = "generated") -> dic
 
 def _example_value(a: Attribute) -> str:
     if a.kind == "enum":
-        return pystr(a.enum[0])
+        return pystr(a.enum[-1])
     return {
-        "str": pystr("Example"),
+        "str": pystr("Q4 outbound" if a.name == "name" else "Example"),
         "int": "1",
         "float": "1.5",
         "bool": "True",
@@ -193,70 +193,113 @@ def _example_value(a: Attribute) -> str:
     }.get(a.kind, "None")
 
 
+def _prose(text: str) -> str:
+    """Spec prose for a README paragraph: no headings of its own."""
+    return mdtext(re.sub(r"^\s*#+\s*", "", text, flags=re.M)).strip()
+
+
 def _examples(r: Resource, package: str) -> dict[str, Any]:
     """Runnable snippets for the SDK's README, one per operation (executed by the test suite)."""
     acc = f"client.{r.accessor}"
     var = "item"
+    readable = {a.name: a for a in r.readable_attributes}
+    shown = [n for n in ("name",) if n in readable][:1]
+    show = ", ".join([f"{var}.id"] + [f"{var}.{n}" for n in shown])
     sections = []
     listing = r.op("list")
     if listing is not None:
-        lines = []
+        lines: list[str] = []
         args = []
         if r.filters:
-            chosen = [f for f in r.filters if f.kind == "enum"][:1] + [f for f in r.filters if f.ordered and f.kind == "datetime"][:1]
-            parts = []
-            for f in chosen:
-                if f.kind == "enum":
-                    values = re.findall(r'"((?:[^"\\]|\\.)*)"', f.annotation)
-                    parts.append(f"{f.name}=[{', '.join(pystr(json.loads(chr(34) + v + chr(34))) for v in values[:2])}]")
-                else:
-                    parts.append(f"{f.name}=sdk.Range(start=datetime(2024, 1, 1, tzinfo=timezone.utc))")
-            lines.append(f"from {package}.filters import {r.class_name}Filter")
+            enums = [f for f in r.filters if f.kind == "enum" and f.choices]
+            ranges = [f for f in r.filters if f.ordered and f.kind == "datetime"]
+            parts = [f"{f.name}=[{', '.join(pystr(v) for v in f.choices[-2:])}]" for f in enums[:1]]
+            parts += [f"{f.name}=Range(start=datetime(2024, 1, 1, tzinfo=timezone.utc))" for f in ranges[-1:]]
+            if not parts:
+                parts.append(f"{r.filters[0].name}=NOT_NULL")
+            lines.append(f"from {package}.filters import NOT_NULL, Range, {r.class_name}Filter")
             lines.append("")
             args.append(f"filter={r.class_name}Filter({', '.join(parts)})")
         if "sort" in listing.query and r.sortable:
-            args.append(f"sort=[{pystr('-' + r.sortable[0].name)}]")
+            key = next((a.name for a in r.sortable if a.kind == "datetime"), r.sortable[0].name)
+            args.append(f"sort=[{pystr('-' + key)}]")
         if "page" in listing.query:
             args.append("page_size=100")
         call = f"{acc}.list(" + ", ".join(args) + ")"
-        lines += [f"for {var} in {call}:", f"    print({var}.id)", "    break"]
+        lines += [f"for {var} in {call}:", f"    print({show})"]
         sections.append(
             {
                 "title": "List",
-                "text": "A lazy iterable: pages are fetched as the loop reaches them (`links.next`)."
-                + (" Filters are typed: a misspelt name is a type error." if r.filters else ""),
+                "text": "A lazy iterable over every item of every page: the next page (`links.next`) is fetched "
+                "only when the loop reaches it." + (" Filters are typed: a misspelt name is a type error." if r.filters else ""),
                 "code": "\n".join(lines),
             }
         )
+        if "count" in listing.query or "meta" in listing.query:
+            code = [f"{var}s = {acc}.list(" + ", ".join(
+                a for q, a in (("count", "count=True"), ("meta", "authorization_meta=True")) if q in listing.query
+            ) + ", page_size=10)"]
+            if "count" in listing.query:
+                code.append(f"print({var}s.total)  # meta.count, once the first page is in")
+            if "meta" in listing.query and r.meta:
+                code += [f"for {var} in {var}s:", f"    print({var}.id, " + ", ".join(f"{var}.{m.name}" for m in r.meta) + ")"]
+            sections.append(
+                {
+                    "title": "Counts and authorization metadata",
+                    "text": "Counting is costly, so `count=false` is sent unless you ask for it."
+                    + (f" `authorization_meta=True` asks for {', '.join('`' + m.name + '`' for m in r.meta)}." if r.meta else ""),
+                    "code": "\n".join(code),
+                }
+            )
     create = r.op("create")
     if create is not None:
-        args = [f"{a.name}={_example_value(a)}" for a in r.writable_attributes if a.kind in ("str", "enum", "list")][:3]
-        args += [f"{x.name}={'[1]' if x.to_many else '1'}" for x in r.writable_relationships][:1]
+        pick = [a for a in r.writable_attributes if a.name == "name"][:1]
+        pick += [a for a in r.writable_attributes if a.kind == "enum" and a not in pick][-1:]
+        pick += [a for a in r.writable_attributes if a.kind == "list"][:1]
+        args = [f"{a.name}={_example_value(a)}" for a in pick]
+        args += [f"{x.name}={'[1]' if x.to_many else '1'}" for x in r.writable_relationships if not x.to_many][:1]
         sections.append(
             {
                 "title": "Create",
-                "text": "Read-only attributes are not parameters; relationships take ids.",
-                "code": f"{var} = {acc}.create({', '.join(args)})\nprint({var}.id)",
+                "text": "Read-only attributes are not parameters (passing one is a `TypeError`); relationships take ids.",
+                "code": f"{var} = {acc}.create({', '.join(args)})\nprint({show})",
             }
         )
-    if r.op("get") is not None:
-        sections.append({"title": "Get", "text": "By id.", "code": f"{var} = {acc}.get(1)\nprint({var}.id)"})
+    get = r.op("get")
+    if get is not None:
+        include = [x for x in r.writable_relationships if not x.to_many][:1] or [x for x in r.includable if not x.to_many][:1]
+        args = ["1"]
+        if include and "include" in get.query:
+            args.append(f"include=[{pystr(include[0].name)}]")
+        if shown and "fields" in get.query:
+            args.append(f"fields=[{pystr(shown[0])}]")
+        extra = f"\nprint({var}.{include[0].name})  # the included resource, or its identifier" if len(args) > 1 and include else ""
+        sections.append(
+            {
+                "title": "Get",
+                "text": "By id; `include` resolves relationships to the included resources.",
+                "code": f"{var} = {acc}.get({', '.join(args)})\nprint({show}){extra}",
+            }
+        )
     update = r.op("update")
     if update is not None:
-        first = next((a for a in r.writable_attributes if a.kind in ("str", "enum")), None)
-        args = f"{first.name}={_example_value(first)}" if first else ""
+        first = next((a for a in r.writable_attributes if a.name == "name"), None) or next(
+            (a for a in r.writable_attributes if a.kind in ("str", "enum")), None
+        )
+        nullable = next((a for a in r.writable_attributes if a.nullable and a is not first and a.kind == "str"), None)
+        args = [f"{first.name}={pystr('Renamed') if first.kind == 'str' else _example_value(first)}"] if first else []
+        args += [f"{nullable.name}=None"] if nullable else []
         sections.append(
             {
                 "title": "Update",
                 "text": "Only the arguments given are sent; `None` sends null.",
-                "code": f"{var} = {acc}.update(1{', ' + args if args else ''})\nprint({var}.id)",
+                "code": f"{var} = {acc}.update({', '.join(['1', *args])})\nprint({show})",
             }
         )
     if r.op("delete") is not None:
         sections.append({"title": "Delete", "text": "Returns `None`.", "code": f"{acc}.delete(1)"})
     for act in r.actions:
         call = f"{acc}.{act.name}(1)" if act.member else f"{acc}.{act.name}()"
-        sections.append(
-            {"title": f"Action: {act.name}", "text": mdtext(act.description or act.summary), "code": call}
-        )
+        code = f"{var} = {call}\nprint({show})" if act.returns_resource else call
+        sections.append({"title": f"Action: {act.name}", "text": _prose(act.description or act.summary), "code": code})
     return {"resource": r, "sections": sections}

@@ -78,3 +78,51 @@ def make_sdk(tmp_path: Path) -> Callable[..., ModuleType]:
         return importlib.import_module(package)
 
     return make
+
+
+def _prism_binary() -> str | None:
+    import shutil
+
+    local = ROOT / ".tools" / "node_modules" / ".bin" / "prism"
+    if local.exists():
+        return str(local)
+    return shutil.which("prism")
+
+
+@pytest.fixture(scope="session")
+def prism_url() -> Iterator[str]:
+    """A real Prism mock server (`prism mock --errors`) over spec/, on a free loopback port."""
+    import socket
+    import time
+
+    import httpx
+
+    binary = _prism_binary()
+    if binary is None:
+        pytest.skip("Prism is not installed (./scripts/test installs it with npm into .tools/)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [binary, "mock", "--errors", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(url + "/sequences", headers={"Authorization": "Bearer x"}, timeout=2)
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the Prism mock server did not start") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
