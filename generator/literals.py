@@ -1,0 +1,226 @@
+"""Writing untrusted spec text into generated files as inert literals.
+
+Every value a template prints goes through one of these filters, or is refused by
+:func:`finalize` (installed as the Jinja environment's ``finalize`` hook), so a template that
+forgets a filter fails loudly at generation time instead of letting spec text become code:
+
+* ``pystr``     any text as a Python string literal;
+* ``pytuple``   a tuple of such literals;
+* ``docstring`` a triple-quoted docstring the text cannot end early;
+* ``pytype``    a type annotation, re-written from its syntax tree after checking it holds only
+  names, subscripts, ``|`` and literal constants (never a call);
+* ``ident``     an identifier, checked (never changed: names were made safe by :mod:`generator.names`);
+* ``tomlstr``   a TOML basic string; ``oneline`` folds text into one line first;
+* ``mdtext`` / ``mdcode`` prose and code for Markdown (no raw HTML, no fence breaks).
+
+Each returns :class:`Code`. A plain ``str`` is printed only when it is made of ASCII letters,
+digits, ``_``, spaces and ``.,:|[]`` -- enough for names and the templates' own fragments such as
+``" | None"``, never enough to end a string, a docstring or a comment, open a call, or start a
+new line.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from typing import Any
+
+import jinja2
+
+
+class Code(str):
+    """Text that is already valid output for the place it is printed (a filter's result)."""
+
+    __slots__ = ()
+
+
+class UnsafeOutput(ValueError):
+    """A template printed a value without a filter (a bug in sdkgen, not in the spec)."""
+
+
+_INERT = re.compile(r"[A-Za-z0-9_ .,:|\[\]]*")
+
+
+def finalize(value: Any) -> str:
+    """The Jinja ``finalize`` hook: print filter results, booleans, numbers and inert text only."""
+    if isinstance(value, Code):
+        return value
+    if isinstance(value, jinja2.Undefined):  # ``{{ x if c }}`` with c false; a missing name still raises
+        return str(value)
+    if value is None or isinstance(value, (bool, int)):
+        return str(value)
+    if isinstance(value, str) and _INERT.fullmatch(value):
+        return value
+    raise UnsafeOutput(
+        f"the template printed {value!r} without a filter "
+        "(use pystr, docstring, pytype, ident, tomlstr or mdtext)"
+    )
+
+
+# --------------------------------------------------------------------------- Python
+
+
+def _escape_char(c: str) -> str:
+    return c.encode("unicode_escape").decode("ascii") if not 0xD800 <= ord(c) <= 0xDFFF else f"\\u{ord(c):04x}"
+
+
+def pystr(value: Any) -> Code:
+    """Any text as a Python string literal (quotes, backslashes and every non-printable escaped)."""
+    if value is None:
+        return Code("None")
+    # repr() escapes quotes, backslashes and non-printable characters (controls, line and
+    # paragraph separators, bidi controls, lone surrogates); check it rather than trust it.
+    literal = repr(str(value))
+    return Code("".join(c if c.isprintable() else _escape_char(c) for c in literal))
+
+
+def pytuple(values: Any) -> Code:
+    items = [pystr(v) for v in values]
+    return Code("(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")")
+
+
+def _doc_escape(text: str) -> str:
+    """Docstring content: backslashes doubled, quotes that could close it escaped, the rest visible."""
+    out = []
+    for c in text.replace("\\", "\\\\"):
+        if c == "\n" or (c.isprintable() and c != "\t"):
+            out.append(c)
+        else:  # tabs (black rewrites them), controls, U+2028/U+2029, bidi controls, surrogates
+            out.append(_escape_char(c))
+    text = "".join(out).replace('"""', '\\"\\"\\"')
+    if text.startswith('"'):
+        text = "\\" + text  # black would add a space after the opening quotes
+    if text.endswith('"'):
+        text = text[:-1] + '\\"'
+    return text
+
+
+def docstring(text: Any, indent: int, *more: Any) -> Code:
+    """A triple-quoted docstring whose content cannot end it early or smuggle code.
+
+    Paragraphs (``text`` then ``more``) are stripped and joined by a blank line; the value of the
+    docstring, after :func:`inspect.cleandoc`, is exactly that text with each line's trailing
+    spaces removed.
+    """
+    paragraphs = [str(p).strip() for p in (text, *more) if p and str(p).strip()]
+    body = "\n\n".join(_doc_escape(p) for p in paragraphs) or "(no description)"
+    lines = [line.rstrip(" ") for line in body.split("\n")]
+    pad = " " * indent
+    if len(lines) == 1:
+        return Code(f'"""{lines[0]}"""')
+    rest = "\n".join(pad + line if line else "" for line in lines[1:])
+    return Code(f'"""{lines[0]}\n{rest}\n{pad}"""')
+
+
+_TYPE_NODES = (ast.Expression, ast.Name, ast.Load, ast.Subscript, ast.Tuple, ast.Attribute, ast.BinOp, ast.BitOr)
+
+
+def pytype(annotation: Any) -> Code:
+    """A type annotation, checked and re-written from its syntax tree.
+
+    Only names, attribute access, subscripts, tuples, ``|`` and str/int/bool/None constants
+    (``Literal[...]`` values) are allowed; the text written is :func:`ast.unparse` of the tree,
+    so whatever the annotation was spelt like, what lands in the file is exactly that expression.
+    """
+    text = str(annotation)
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        raise UnsafeOutput(f"{text!r} is not a type annotation") from None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant):
+            if not (node.value is None or isinstance(node.value, (str, int, bool))):
+                raise UnsafeOutput(f"{text!r} holds a constant that is not str/int/bool/None")
+        elif isinstance(node, ast.Name):
+            if not node.id.isidentifier() or keyword.iskeyword(node.id) or node.id.startswith("__"):
+                raise UnsafeOutput(f"{text!r} uses the name {node.id!r}")
+        elif not isinstance(node, _TYPE_NODES):
+            raise UnsafeOutput(f"{text!r} is not a plain type annotation ({type(node).__name__})")
+    return Code(_printable(ast.unparse(tree)))
+
+
+def _printable(source: str) -> str:
+    """Source from ast.unparse with any remaining non-printable character escaped (it uses repr)."""
+    if all(c.isprintable() for c in source):
+        return source
+    raise UnsafeOutput(f"{source!r} would put an invisible character in the code")
+
+
+def ident(value: Any) -> Code:
+    """An identifier as it is: ASCII, not a keyword, not a dunder (checked, never changed)."""
+    text = str(value)
+    if not (text.isascii() and text.isidentifier() and not keyword.iskeyword(text) and not text.startswith("__")):
+        raise UnsafeOutput(f"{text!r} is not a safe identifier")
+    return Code(text)
+
+
+def label(text: Any) -> Code:
+    """A file name for a comment or a header: anything beyond ``[A-Za-z0-9._ -]`` escaped."""
+    return Code(
+        "".join(
+            c if (c.isascii() and (c.isalnum() or c in "._ -")) else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}")
+            for c in str(text)
+        )
+    )
+
+
+# --------------------------------------------------------------------------- TOML
+
+
+def tomlstr(value: Any) -> Code:
+    """A TOML basic string, ASCII only: every character that is not plain printable ASCII escaped."""
+    out = ['"']
+    for c in str(value):
+        o = ord(c)
+        if c == '"' or c == "\\":
+            out.append("\\" + c)
+        elif 0x20 <= o < 0x7F:
+            out.append(c)
+        elif 0xD800 <= o <= 0xDFFF:  # a lone surrogate is no Unicode scalar value: TOML cannot hold it
+            out.append("\\uFFFD")
+        elif o < 0x10000:
+            out.append(f"\\u{o:04X}")
+        else:
+            out.append(f"\\U{o:08X}")
+    out.append('"')
+    return Code("".join(out))
+
+
+def oneline(value: Any) -> str:
+    """Text folded into one line (package metadata such as a summary may not hold line breaks)."""
+    return " ".join(str(value).split())
+
+
+# --------------------------------------------------------------------------- Markdown
+
+_TAG = re.compile(r"<[^>]*>")
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})", re.M)
+
+
+def _md_clean(text: str) -> str:
+    out = []
+    for c in text:
+        o = ord(c)
+        if 0xD800 <= o <= 0xDFFF:
+            out.append("\ufffd")
+        elif c in "\n\t" or c.isprintable():
+            out.append(c)
+        elif c in "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029":
+            out.append("\n")
+        else:
+            out.append(" ")  # other controls and format characters (bidi overrides)
+    return "".join(out)
+
+
+def mdtext(value: Any) -> Code:
+    """Spec prose in Markdown: no raw HTML (tags and stray ``<`` removed or escaped), no fences."""
+    text = _md_clean(str(value)).replace("\r\n", "\n")
+    text = _TAG.sub("", text).replace("<", "&lt;").replace("```", "'''").replace("~~~", "---")
+    return Code(text.strip())
+
+
+def mdcode(value: Any) -> Code:
+    """Code for a fenced block: no line of it can close the fence."""
+    text = _md_clean(str(value))
+    return Code(_FENCE.sub(lambda m: m.group(1) + " " + m.group(2), text))
