@@ -6,6 +6,7 @@ Entry point: :func:`build`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -196,6 +197,7 @@ class _Draft:
         attrs = self.attributes()
         rels = self.relationships(by_type, reserved={a.name for a in attrs})
         list_op = self.coll.ops.get("list")
+        attrs = _declared_sort(attrs, list_op[2] if list_op else None)
         filters = self.filters(attrs, rels, list_op[2] if list_op else None, drafts)
         # A query feature is offered only when there is something to use it with.
         usable = {
@@ -485,6 +487,18 @@ class _Draft:
         ident = _props(self.doc, target, pointer).get("id")
         kind = _scalar(ident[0]) if ident else "any"
         return kind if kind in ("int", "str") else None
+
+
+def _declared_sort(attrs: tuple[Attribute, ...], list_op: dict[str, Any] | None) -> tuple[Attribute, ...]:
+    """Plain style: a declared ``sort`` parameter says which attributes sort (its enum), or, without
+    an enum, that every scalar attribute does. Outreach style: the sortable badges stand."""
+    if list_op is None or "sort" not in (list_op.get("x-sdkgen-query-params") or ()):
+        return attrs
+    keys = list_op.get("x-sdkgen-sort")
+    return tuple(
+        dataclasses.replace(a, sortable=a.wire in keys if keys is not None else a.kind in FILTER_KINDS)
+        for a in attrs
+    )
 
 
 def _filter_kind(doc: Document, schema: Any) -> tuple[str, str, tuple[str, ...]] | None:
