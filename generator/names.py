@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 from collections.abc import Iterable
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -23,10 +24,41 @@ RESERVED_FIELDS = frozenset(
     }
 )
 
+# Methods and attributes of a filter class (runtime ``Filter``): a filter field may not take them.
+FILTER_RESERVED = frozenset({"to_params", "from_params", "wire_fields", "self", "cls"})
+# Methods and class attributes of an operations class (runtime ``SyncAPIResource``): actions may not take them.
+API_RESERVED = frozenset({"list", "get", "create", "update", "delete", "model", "write_model", "path", "self", "cls"})
+
+# Classes the generated modules import or define around a resource class: a resource's class may
+# not take their names (it would shadow them in its own module or in the package).
+RUNTIME_CLASS_NAMES = frozenset(
+    {
+        "Client", "AsyncClient", "SyncClientBase", "AsyncClientBase", "Resource", "GenericResource",
+        "Identifier", "RelatedLink", "Rel", "ApiError", "Range", "Filter", "FilterSpec", "OrderedValue",
+        "Value", "Page", "SyncPager", "AsyncPager", "NotGiven", "RateLimit", "SyncAPIResource",
+        "AsyncAPIResource", "FieldsArg", "BaseModel", "Field", "Literal", "Any", "List", "ClassVar",
+        "ConfigDict", "Self", "Optional", "Union", "Dict", "Tuple",
+    }
+)
+_FOLD = {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "œ": "oe", "Œ": "OE"}
+
+
+def _ascii(name: str) -> str:
+    """Accents fold to their letters (é -> e, ß -> ss); any other non-ASCII character separates words."""
+    out = []
+    for c in unicodedata.normalize("NFKD", name):
+        if c.isascii():
+            out.append(c)
+        elif unicodedata.combining(c):
+            continue
+        else:
+            out.append(_FOLD.get(c, " "))
+    return "".join(out)
+
 
 def words(name: str) -> list[str]:
     """Split camelCase, PascalCase, snake_case, kebab-case and punctuation into lower words."""
-    ascii_only = name.encode("ascii", "ignore").decode("ascii")
+    ascii_only = _ascii(name)
     parts: list[str] = []
     for chunk in _NON_IDENT.split(ascii_only):
         if chunk:
@@ -60,10 +92,11 @@ def identifier(name: str, *, reserved: Iterable[str] = (), fallback: str = "fiel
 
 
 def class_name(name: str, *, reserved: Iterable[str] = (), fallback: str = "Resource") -> str:
+    """A PascalCase class name that is not a keyword and never a runtime class (``RUNTIME_CLASS_NAMES``)."""
     result = pascal(name) or fallback
     if result[0].isdigit():
         result = f"{fallback}{result}"
-    if keyword.iskeyword(result) or result in reserved:
+    if keyword.iskeyword(result) or result in reserved or result in RUNTIME_CLASS_NAMES:
         result += "_"
     return result
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import jinja2
 
-from . import __version__
+from . import __version__, names
 from .ir import Api, Attribute, Resource
-from .literals import Code, docstring, finalize, ident, label, mdcode, mdtext, oneline, pystr, pytuple, pytype, tomlstr
+from .literals import Code, UnsafeOutput, docstring, finalize, ident, label, mdcode, mdtext, oneline, pystr, pytuple, pytype, tomlstr
 
 RUNTIME_MODULES = (
     "_types.py",
@@ -73,11 +73,26 @@ def header(api: Api, comment: str = "#") -> Code:
 
 
 def _check_names(api: Api) -> None:
+    """Every name taken from the spec is a safe identifier, unique in its namespace, and shadows
+    nothing the runtime defines. A failure here is a bug in the IR builder, never in the spec."""
+
+    def unique(kind: str, values: list[str], forbidden: frozenset[str] = frozenset()) -> None:
+        seen: set[str] = set()
+        for value in values:
+            ident(value)
+            if value in seen or value in forbidden or value.startswith("model_"):
+                raise UnsafeOutput(f"{kind} name {value!r} is taken twice or shadows a runtime name")
+            seen.add(value)
+
+    unique("class", [r.class_name for r in api.resources] + [r.api_class for r in api.resources], names.RUNTIME_CLASS_NAMES)
+    unique("accessor", [r.accessor for r in api.resources])
+    unique("module", [r.module for r in api.resources])
+    member_names = names.RESERVED_FIELDS - {n for n in names.RESERVED_FIELDS if n.endswith("_")}
     for r in api.resources:
-        for name in (r.class_name, r.api_class, r.accessor, r.module):
-            _ident(name)
-        for item in (*r.attributes, *r.relationships, *r.actions, *r.filters, *r.meta):
-            _ident(item.name)
+        unique(f"{r.class_name} member", [x.name for x in (*r.attributes, *r.relationships, *r.meta)])
+        unique(f"{r.class_name} field", [x.name for x in (*r.attributes, *r.relationships)], member_names)
+        unique(f"{r.class_name}Filter field", [f.name for f in r.filters], names.FILTER_RESERVED)
+        unique(f"{r.api_class} method", [a.name for a in r.actions], names.API_RESERVED)
 
 
 def _version(api: Api) -> str:
