@@ -22,6 +22,10 @@ SCHEMA_KEYS = (
     "pattern", "maxItems", "minItems", "nullable", "anyOf", "oneOf", "allOf", "default",
 )
 KNOWN_TYPES = {"string", "integer", "number", "boolean", "array", "object", "null"}
+UNSUPPORTED_SCHEMA_KEYS = (
+    "not", "if", "then", "else", "patternProperties", "dependentSchemas", "unevaluatedProperties",
+    "prefixItems", "contains", "$dynamicRef", "$recursiveRef",
+)
 ORDERED = {"int", "float", "datetime", "date"}
 FILTER_KINDS = ("str", "int", "float", "bool", "datetime", "date", "enum")
 MAX_INLINE_DEPTH = 32
@@ -555,6 +559,9 @@ def _normalise_schema(doc: Document, schema: dict[str, Any], pointer: str, depth
     for t in types:
         if t not in KNOWN_TYPES:
             raise SpecError(doc.display, pointer + "/type", f"unknown schema type {t!r}")
+    for key in UNSUPPORTED_SCHEMA_KEYS:
+        if key in schema:  # silently dropping it would make the SDK accept or send the wrong thing
+            raise SpecError(doc.display, f"{pointer}/{escape(key)}", f"the schema keyword {key!r} is not supported")
     for key in ("anyOf", "oneOf"):
         if key in schema:
             variants = [v for v in schema[key] if not (isinstance(v, dict) and v.get("type") == "null")]
