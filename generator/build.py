@@ -233,16 +233,7 @@ class _Draft:
         elif "id" in self.resource:
             id_annotation = _scalar(self.resource["id"][0]) if _scalar(self.resource["id"][0]) in ("int", "str") else "str"
         actions = self.actions(reserved={"list", "get", "create", "update", "delete", "model", "write_model", "path"})
-        meta = tuple(
-            MetaField(
-                wire=row["name"],
-                name=names.identifier(row["name"]),
-                annotation="bool" if "boolean" in row["description"].lower() else "Any",
-                description=row["description"],
-                query_param=row["query_param"],
-            )
-            for row in self.meta_rows
-        )
+        meta = self.meta_fields(reserved={a.name for a in attrs} | {r.name for r in rels})
         description = ""
         if self.attributes_ref:
             target, _ = doc.resolve({"$ref": self.attributes_ref}, "#")
@@ -263,6 +254,27 @@ class _Draft:
             actions=actions,
             filters=filters,
             meta=meta,
+        )
+
+    def meta_fields(self, reserved: set[str]) -> tuple[MetaField, ...]:
+        """Resource-level ``meta``: the tag's metadata table (Outreach) and the resource object's ``meta`` schema."""
+        rows: dict[str, tuple[str, str, str | None]] = {}  # wire -> (annotation, description, query param)
+        for row in self.meta_rows:
+            annotation = "bool" if "boolean" in row["description"].lower() else "Any"
+            rows[row["name"]] = (annotation, row["description"], row["query_param"])
+        found = self.resource.get("meta")
+        if found:
+            for wire, (schema, pointer) in sorted(_props(self.doc, found[0], found[1]).items()):
+                if wire in rows or not isinstance(schema, dict):
+                    continue
+                kind = _kind(_normalise_schema(self.doc, schema, pointer))[0]
+                annotation = kind if kind in ("bool", "int", "float", "str") else "Any"
+                rows[wire] = (annotation, _text(schema.get("description")), None)
+        wires = list(rows)
+        py = names.dedupe([names.identifier(w, reserved=names.RESERVED_FIELDS | reserved) for w in wires])
+        return tuple(
+            MetaField(wire=w, name=n, annotation=rows[w][0], description=rows[w][1], query_param=rows[w][2])
+            for w, n in zip(wires, py)
         )
 
     def _id_annotation(self, path: str) -> str:

@@ -125,6 +125,18 @@ class Resource(BaseModel):
         value = self.meta.get(key)
         return value if isinstance(value, bool) else None
 
+    def _meta_int(self, key: str) -> int | None:
+        value = self.meta.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def _meta_float(self, key: str) -> float | None:
+        value = self.meta.get(key)
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    def _meta_str(self, key: str) -> str | None:
+        value = self.meta.get(key)
+        return value if isinstance(value, str) else None
+
     def _to_one(self, name: str) -> Identifier | Resource | None:
         value = self._relationship(name)
         return value if isinstance(value, (Identifier, Resource)) else None
