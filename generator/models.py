@@ -139,7 +139,29 @@ def model_sources(api: Api, *, jobs: int | None = None) -> dict[str, str]:
             results[name] = text
             if cache is not None:
                 _atomic_write(cache / keys[name], text)
-    return results
+    by_class = {r.class_name: r for r in api.resources}
+    return {name: _documented(text, by_class[name]) for name, text in results.items()}
+
+
+def _documented(source: str, resource: Resource) -> str:
+    """Give each field an attribute docstring from the spec (written as a safe literal here, not by dcg)."""
+    from .render import docstring
+
+    docs = {a.name: a.description for a in resource.attributes if a.description}
+    if not docs:
+        return source
+    lines = source.splitlines()
+    inserts: list[tuple[int, str]] = []
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for item in node.body:
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and item.target.id in docs:
+                indent = " " * item.col_offset
+                inserts.append((item.end_lineno or item.lineno, indent + docstring(docs[item.target.id], item.col_offset)))
+    for line_no, text in sorted(inserts, reverse=True):
+        lines.insert(line_no, text)
+    return "\n".join(lines) + "\n"
 
 
 def _atomic_write(path: Path, text: str) -> None:
