@@ -82,7 +82,9 @@ class Decision:
 class Policy:
     """The retry rules, shared by the sync and async transports (pure: no I/O, no sleeping)."""
 
-    def __init__(self, clock: Callable[[], float] = time.time, rand: Callable[[], float] = random.random) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.time, rand: Callable[[], float] = random.random
+    ) -> None:
         self.clock = clock
         self.rand = rand
 
@@ -115,7 +117,9 @@ class Policy:
                 return None
         return None
 
-    def after_response(self, response: httpx.Response, attempt: int, options: Options, idempotent: bool) -> Decision:
+    def after_response(
+        self, response: httpx.Response, attempt: int, options: Options, idempotent: bool
+    ) -> Decision:
         status = response.status_code
         if status == 429:
             wait = self.server_wait(response.headers)
@@ -124,7 +128,10 @@ class Policy:
             if wait is None:
                 wait = self.backoff(attempt)
             if wait > options.max_retry_wait:
-                return Decision(None, f"429 asks for {wait:.0f}s, more than the {options.max_retry_wait:.0f}s ceiling")
+                return Decision(
+                    None,
+                    f"429 asks for {wait:.0f}s, more than the {options.max_retry_wait:.0f}s ceiling",
+                )
             return Decision(wait, "429 rate limited")
         if status in RETRY_STATUSES:
             if not idempotent:
@@ -139,7 +146,9 @@ class Policy:
             return Decision(wait, f"{status} from the server")
         return Decision(None, f"{status} is not retried")
 
-    def after_exception(self, exc: Exception, attempt: int, options: Options, idempotent: bool) -> Decision:
+    def after_exception(
+        self, exc: Exception, attempt: int, options: Options, idempotent: bool
+    ) -> Decision:
         if not idempotent:
             return Decision(None, f"{type(exc).__name__} on a request that is not safe to repeat")
         if attempt >= options.max_retries:
@@ -239,7 +248,12 @@ class BaseTransport:
         else:
             self.log.debug(
                 "%s %s: retry %d of %d in %.2fs (%s)",
-                method, url, attempt + 1, self.options.max_retries, decision.delay, decision.reason,
+                method,
+                url,
+                attempt + 1,
+                self.options.max_retries,
+                decision.delay,
+                decision.reason,
             )
 
 
@@ -297,7 +311,11 @@ class SyncTransport(BaseTransport):
                 params=params,
                 json=json,
                 headers=self.headers(self._current_token(), json is not None),
-                timeout=options.timeout if isinstance(options.timeout, httpx.Timeout) else httpx.Timeout(options.timeout),
+                timeout=(
+                    options.timeout
+                    if isinstance(options.timeout, httpx.Timeout)
+                    else httpx.Timeout(options.timeout)
+                ),
             )
             started = time.perf_counter()
             try:
@@ -377,7 +395,11 @@ class AsyncTransport(BaseTransport):
                 params=params,
                 json=json,
                 headers=self.headers(await self._current_token(), json is not None),
-                timeout=options.timeout if isinstance(options.timeout, httpx.Timeout) else httpx.Timeout(options.timeout),
+                timeout=(
+                    options.timeout
+                    if isinstance(options.timeout, httpx.Timeout)
+                    else httpx.Timeout(options.timeout)
+                ),
             )
             started = time.perf_counter()
             try:

@@ -66,7 +66,9 @@ class _ClientCommon:
     ) -> C:
         """A client sharing this one's connection, with other per-call options."""
         other = copy.copy(self)
-        other._options = _merge(self._options, timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait)
+        other._options = _merge(
+            self._options, timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait
+        )
         other._cache = {}
         return other
 
@@ -123,7 +125,9 @@ class SyncClientBase(_ClientCommon):
     ) -> None:
         if token is not None and token_provider is not None:
             raise TypeError("give either token or token_provider, not both")
-        self._options = Options(timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait)
+        self._options = Options(
+            timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait
+        )
         self._transport: SyncTransport = SyncTransport(
             http_client=http_client,
             token_provider=token_provider,
@@ -159,7 +163,9 @@ class AsyncClientBase(_ClientCommon):
     ) -> None:
         if token is not None and token_provider is not None:
             raise TypeError("give either token or token_provider, not both")
-        self._options = Options(timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait)
+        self._options = Options(
+            timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait
+        )
         self._transport: AsyncTransport = AsyncTransport(
             http_client=http_client,
             token_provider=token_provider,

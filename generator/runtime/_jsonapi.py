@@ -49,7 +49,9 @@ class Included:
 
     __slots__ = ("_raw", "_done", "_decode")
 
-    def __init__(self, raw: list[Any], decode: Callable[[Mapping[str, Any], Included], Resource]) -> None:
+    def __init__(
+        self, raw: list[Any], decode: Callable[[Mapping[str, Any], Included], Resource]
+    ) -> None:
         self._raw: dict[tuple[str, str], Any] = {}
         for item in raw:
             if isinstance(item, dict) and "type" in item and "id" in item:
@@ -102,7 +104,9 @@ class Resource(BaseModel):
         return Identifier(self.type, self.id)
 
     @classmethod
-    def from_wire(cls: builtins.type[R], obj: Mapping[str, Any], included: Included | None = None) -> R:
+    def from_wire(
+        cls: builtins.type[R], obj: Mapping[str, Any], included: Included | None = None
+    ) -> R:
         """Build the resource from a JSON:API resource object."""
         flat: dict[str, Any] = dict(obj.get("attributes") or {})
         flat["@id"] = obj.get("id")
@@ -131,7 +135,11 @@ class Resource(BaseModel):
 
     def _meta_float(self, key: str) -> float | None:
         value = self.meta.get(key)
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        return (
+            float(value)
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+            else None
+        )
 
     def _meta_str(self, key: str) -> str | None:
         value = self.meta.get(key)
@@ -156,7 +164,9 @@ class Resource(BaseModel):
         if not spec.data:
             links = raw.get("links") if isinstance(raw, dict) else None
             links = links if isinstance(links, dict) else {}
-            return RelatedLink(related=_link(links.get("related")), self_link=_link(links.get("self")))
+            return RelatedLink(
+                related=_link(links.get("related")), self_link=_link(links.get("self"))
+            )
         data = raw.get("data") if isinstance(raw, dict) else None
         if spec.many:
             return [self._resolve(d) for d in data or [] if isinstance(d, dict)]

@@ -66,7 +66,9 @@ class SyncPager(Generic[R]):
 class AsyncPager(Generic[R]):
     """Every item of every page, fetched only as ``async for`` reaches it."""
 
-    def __init__(self, first: Callable[[], Awaitable[Page[R]]], follow: Callable[[str], Awaitable[Page[R]]]) -> None:
+    def __init__(
+        self, first: Callable[[], Awaitable[Page[R]]], follow: Callable[[str], Awaitable[Page[R]]]
+    ) -> None:
         self._first_fetch = first
         self._follow = follow
         self._first: Page[R] | None = None

@@ -16,7 +16,16 @@ from typing import Any, ClassVar, Final, Generic, NamedTuple, TypeVar, Union
 T = TypeVar("T")
 F = TypeVar("F", bound="Filter")
 
-__all__ = ["Range", "IS_NULL", "NOT_NULL", "Filter", "FilterSpec", "NullMarker", "Value", "OrderedValue"]
+__all__ = [
+    "Range",
+    "IS_NULL",
+    "NOT_NULL",
+    "Filter",
+    "FilterSpec",
+    "NullMarker",
+    "Value",
+    "OrderedValue",
+]
 
 ORDERED_KINDS: Final = frozenset({"int", "float", "datetime", "date"})
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -67,7 +76,9 @@ class Range(Generic[T]):
             except TypeError:
                 backwards = False  # mixed kinds: the filter that uses it reports the wrong one
             if backwards:
-                raise ValueError(f"Range(start={self.start!r}, end={self.end!r}): start is after end")
+                raise ValueError(
+                    f"Range(start={self.start!r}, end={self.end!r}): start is after end"
+                )
 
 
 # The type of a filter argument: one value, any of several, a range (ordered kinds only), or a null test.
@@ -78,7 +89,9 @@ OrderedValue = Union[T, list[T], tuple[T, ...], Range[T], NullMarker, None]
 class FilterSpec(NamedTuple):
     """How one argument of a ``{Type}Filter`` goes on the wire (generated per class)."""
 
-    wire: tuple[str, ...]  # ("shareType",) -> filter[shareType]; ("owner", "id") -> filter[owner][id]
+    wire: tuple[
+        str, ...
+    ]  # ("shareType",) -> filter[shareType]; ("owner", "id") -> filter[owner][id]
     kind: str  # str | int | float | bool | datetime | date | enum
     ordered: bool = False  # a Range is allowed
     choices: tuple[str, ...] = ()  # the values of an enumeration
@@ -104,7 +117,9 @@ def encode_scalar(value: Any, name: str, kind: str = "str", choices: Sequence[st
     expected = _KIND_NAMES.get(kind, "a string")
     if kind in ("str", "enum"):
         if not isinstance(value, str):
-            raise TypeError(f"filter {name}: expected {expected}, got {type(value).__name__} {value!r}")
+            raise TypeError(
+                f"filter {name}: expected {expected}, got {type(value).__name__} {value!r}"
+            )
         if "," in value or ".." in value:
             raise ValueError(
                 f"filter {name}: {value!r} contains ',' or '..', which would change the filter's meaning"
@@ -114,24 +129,36 @@ def encode_scalar(value: Any, name: str, kind: str = "str", choices: Sequence[st
         if value == "":
             raise ValueError(f"filter {name}: an empty string cannot be sent")
         if kind == "enum" and choices and value not in choices:
-            raise ValueError(f"filter {name}: {value!r} is not one of {', '.join(map(repr, choices))}")
+            raise ValueError(
+                f"filter {name}: {value!r} is not one of {', '.join(map(repr, choices))}"
+            )
         return value
     if kind == "bool":
         if not isinstance(value, bool):
-            raise TypeError(f"filter {name}: expected {expected}, got {type(value).__name__} {value!r}")
+            raise TypeError(
+                f"filter {name}: expected {expected}, got {type(value).__name__} {value!r}"
+            )
         return "true" if value else "false"
     if kind in ("int", "float"):
-        if isinstance(value, bool) or not isinstance(value, (int, float) if kind == "float" else int):
-            raise TypeError(f"filter {name}: expected {expected}, got {type(value).__name__} {value!r}")
+        if isinstance(value, bool) or not isinstance(
+            value, (int, float) if kind == "float" else int
+        ):
+            raise TypeError(
+                f"filter {name}: expected {expected}, got {type(value).__name__} {value!r}"
+            )
         if isinstance(value, int):
             return str(value)
         if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"filter {name}: {value!r} cannot be sent; use an open Range end instead")
+            raise ValueError(
+                f"filter {name}: {value!r} cannot be sent; use an open Range end instead"
+            )
         # Positional notation (no exponent), exactly the digits of repr(): 1e-05 -> 0.00001.
         return format(Decimal(repr(value)), "f")
     if kind == "datetime":
         if not isinstance(value, datetime):
-            raise TypeError(f"filter {name}: expected {expected}, got {type(value).__name__} {value!r}")
+            raise TypeError(
+                f"filter {name}: expected {expected}, got {type(value).__name__} {value!r}"
+            )
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(
                 f"filter {name}: naive datetime {value.isoformat()} is ambiguous; "
@@ -140,7 +167,9 @@ def encode_scalar(value: Any, name: str, kind: str = "str", choices: Sequence[st
         return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
     if kind == "date":
         if isinstance(value, datetime) or not isinstance(value, date):
-            raise TypeError(f"filter {name}: expected {expected}, got {type(value).__name__} {value!r}")
+            raise TypeError(
+                f"filter {name}: expected {expected}, got {type(value).__name__} {value!r}"
+            )
         return value.isoformat()
     raise TypeError(f"filter {name}: unsupported kind {kind!r}")
 
@@ -289,7 +318,9 @@ def encode_sort(keys: Iterable[str] | str, sortable: Mapping[str, str]) -> str:
         desc = key.startswith("-")
         name = key[1:] if desc else key
         if name not in sortable:
-            raise ValueError(f"cannot sort by {name!r}; sortable: {', '.join(sorted(sortable)) or 'none'}")
+            raise ValueError(
+                f"cannot sort by {name!r}; sortable: {', '.join(sorted(sortable)) or 'none'}"
+            )
         if name in seen:
             raise ValueError(f"sort names {name!r} twice")
         seen.add(name)
@@ -326,7 +357,9 @@ def encode_fields(
     names the type but not its fields; there names are sent as given. Included relationships
     (``include``, wire names) stay in the resource's own fieldset.
     """
-    mapping: Mapping[str, Sequence[str]] = fields if isinstance(fields, Mapping) else {own_type: fields}
+    mapping: Mapping[str, Sequence[str]] = (
+        fields if isinstance(fields, Mapping) else {own_type: fields}
+    )
     params: dict[str, str] = {}
     for type_name, names in mapping.items():
         table: Mapping[str, str] | None

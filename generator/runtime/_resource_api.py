@@ -51,7 +51,9 @@ class _Shared(Generic[R]):
         if filter is not None:
             expected = getattr(model, "filter_class", None)
             if expected is not None and not isinstance(filter, expected):
-                raise TypeError(f"filter must be a {expected.__name__}, not {type(filter).__name__}")
+                raise TypeError(
+                    f"filter must be a {expected.__name__}, not {type(filter).__name__}"
+                )
             params.update(filter.to_params())
         if sort:
             params["sort"] = encode_sort(sort, model.sortable_names)
@@ -68,7 +70,9 @@ class _Shared(Generic[R]):
                 if spec.type is not None and spec.type != model.resource_type:
                     known[spec.type] = self._known_fields(spec.type)
             params.update(
-                encode_fields(fields, model.resource_type, attributes, relationships, includes, known)
+                encode_fields(
+                    fields, model.resource_type, attributes, relationships, includes, known
+                )
             )
         if page_size is not None:
             if not isinstance(page_size, int) or isinstance(page_size, bool) or page_size < 1:
@@ -81,7 +85,11 @@ class _Shared(Generic[R]):
         return params
 
     def _body(self, values: Mapping[str, Any], id: Any = None) -> dict[str, Any]:
-        given = {k: v for k, v in values.items() if k not in ("self", "id") and not isinstance(v, NotGiven)}
+        given = {
+            k: v
+            for k, v in values.items()
+            if k not in ("self", "id") and not isinstance(v, NotGiven)
+        }
         rels = self.model.relationship_specs
         attrs = {k: v for k, v in given.items() if k not in rels}
         checked = self.write_model.model_validate(attrs)
@@ -99,7 +107,9 @@ class _Shared(Generic[R]):
             elif spec.many:
                 if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
                     raise TypeError(f"{name} takes a list of ids")
-                relationships[spec.wire] = {"data": [{"type": spec.type, "id": _id(v)} for v in value]}
+                relationships[spec.wire] = {
+                    "data": [{"type": spec.type, "id": _id(v)} for v in value]
+                }
             else:
                 relationships[spec.wire] = {"data": {"type": spec.type, "id": _id(value)}}
         if relationships:
@@ -140,9 +150,22 @@ class SyncAPIResource(_Shared[R]):
     def _known_fields(self, type_name: str) -> Mapping[str, str] | None:
         return self._client._field_table(type_name)
 
-    def _send(self, method: str, path: str, *, params: Mapping[str, str] | None = None, json: Any = None, idempotent: bool = True) -> Any:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        idempotent: bool = True,
+    ) -> Any:
         response = self._client._transport.request(
-            method, path, params=params, json=json, idempotent=idempotent, options=self._client._options
+            method,
+            path,
+            params=params,
+            json=json,
+            idempotent=idempotent,
+            options=self._client._options,
         )
         return response.json() if response.content else None
 
@@ -168,7 +191,9 @@ class SyncAPIResource(_Shared[R]):
     def _action(self, suffix: str, id: Any = None, params: Mapping[str, str] | None = None) -> Any:
         base = self._member(id) if id is not None else self.path
         doc = self._send("POST", f"{base}/{suffix}", params=params)
-        return self._one(doc) if isinstance(doc, dict) and isinstance(doc.get("data"), dict) else doc
+        return (
+            self._one(doc) if isinstance(doc, dict) and isinstance(doc.get("data"), dict) else doc
+        )
 
 
 class AsyncAPIResource(_Shared[R]):
@@ -181,9 +206,22 @@ class AsyncAPIResource(_Shared[R]):
     def _known_fields(self, type_name: str) -> Mapping[str, str] | None:
         return self._client._field_table(type_name)
 
-    async def _send(self, method: str, path: str, *, params: Mapping[str, str] | None = None, json: Any = None, idempotent: bool = True) -> Any:
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        idempotent: bool = True,
+    ) -> Any:
         response = await self._client._transport.request(
-            method, path, params=params, json=json, idempotent=idempotent, options=self._client._options
+            method,
+            path,
+            params=params,
+            json=json,
+            idempotent=idempotent,
+            options=self._client._options,
         )
         return response.json() if response.content else None
 
@@ -202,15 +240,23 @@ class AsyncAPIResource(_Shared[R]):
         return self._one(await self._send("GET", self._member(id), params=self._query(**query)))
 
     async def _create(self, values: Mapping[str, Any]) -> R:
-        return self._one(await self._send("POST", self.path, json=self._body(values), idempotent=False))
+        return self._one(
+            await self._send("POST", self.path, json=self._body(values), idempotent=False)
+        )
 
     async def _update(self, id: Any, values: Mapping[str, Any]) -> R:
-        return self._one(await self._send("PATCH", self._member(id), json=self._body(values, id=id)))
+        return self._one(
+            await self._send("PATCH", self._member(id), json=self._body(values, id=id))
+        )
 
     async def _delete(self, id: Any) -> None:
         await self._send("DELETE", self._member(id))
 
-    async def _action(self, suffix: str, id: Any = None, params: Mapping[str, str] | None = None) -> Any:
+    async def _action(
+        self, suffix: str, id: Any = None, params: Mapping[str, str] | None = None
+    ) -> Any:
         base = self._member(id) if id is not None else self.path
         doc = await self._send("POST", f"{base}/{suffix}", params=params)
-        return self._one(doc) if isinstance(doc, dict) and isinstance(doc.get("data"), dict) else doc
+        return (
+            self._one(doc) if isinstance(doc, dict) and isinstance(doc.get("data"), dict) else doc
+        )

@@ -58,7 +58,9 @@ class ErrorObject:
         src = raw.get("source")
         source = None
         if isinstance(src, dict):
-            source = ErrorSource(pointer=_str(src.get("pointer")), parameter=_str(src.get("parameter")))
+            source = ErrorSource(
+                pointer=_str(src.get("pointer")), parameter=_str(src.get("parameter"))
+            )
         meta = raw.get("meta")
         return cls(
             id=_str(raw.get("id")),
