@@ -27,6 +27,7 @@ class Config:
     out: Path
     package: str
     force: bool = False
+    templates: Path | None = None
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -58,7 +59,7 @@ def resolve_config(args: argparse.Namespace) -> Config:
         value = table.get(name, default)
         if value is not None and not isinstance(value, str):
             raise OptionError(f"{pyproject}: [tool.sdkgen] {name} must be a string")
-        if value is not None and name in ("spec", "out"):
+        if value is not None and name in ("spec", "out", "templates"):
             return str(base / value)
         return value
 
@@ -74,7 +75,14 @@ def resolve_config(args: argparse.Namespace) -> Config:
         __import__("keyword").iskeyword(part) for part in package.split(".")
     ):
         raise OptionError(f"--package {package!r} is not a valid dotted Python name")
-    return Config(spec=Path(spec), out=Path(out), package=package, force=bool(getattr(args, "force", False)))
+    templates = pick("templates", None)
+    return Config(
+        spec=Path(spec),
+        out=Path(out),
+        package=package,
+        force=bool(getattr(args, "force", False)),
+        templates=Path(templates) if templates is not None else None,
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,8 +97,15 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--spec", help="the OpenAPI document (JSON or YAML)")
         p.add_argument("--out", help="the output folder (default: generated)")
         p.add_argument("--package", help="the SDK's import name")
+        p.add_argument("--templates", help="a folder of templates that override the shipped ones by file name")
         if name == "generate":
             p.add_argument("--force", action="store_true", help="replace an output folder sdkgen did not write")
+    text = "show how the SDK's public surface changes from OLD_SPEC to NEW_SPEC; exit 1 if any change is breaking"
+    p = sub.add_parser("diff", help=text, description=text)
+    p.add_argument("old_spec", metavar="OLD_SPEC")
+    p.add_argument("new_spec", metavar="NEW_SPEC")
+    p.add_argument("--format", choices=("text", "markdown"), default="text", help="markdown: a changelog entry")
+    p.add_argument("--package", default=None, help="the SDK's import name (default: from pyproject.toml, or sdk)")
     return parser
 
 
@@ -159,27 +174,80 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .pipeline import generate_files
-    from .write import compare_tree, write_tree
+    if args.command == "diff":
+        return _diff(args)
+    from .inputs import input_hashes
+    from .write import quick_check
 
     config = resolve_config(args)
     started = time.perf_counter()
-    result = generate_files(config.spec, config.package, out_name=config.out.name)
+    # Instant path: the manifest's input hashes match, so only the files' hashes need checking.
+    inputs = input_hashes(config.spec, config.package, config.templates)
+    known = quick_check(config.out, inputs)
     if args.command == "check":
-        diffs = compare_tree(result.files, config.out)
-        if diffs:
-            print(f"sdkgen: {config.out} is stale or was edited by hand; these files differ:", file=sys.stderr)
-            for path in diffs:
-                print(f"  {path}", file=sys.stderr)
-            print("run `sdkgen generate` to bring it up to date", file=sys.stderr)
-            return 1
-        print(f"sdkgen: {config.out} is up to date")
+        diffs = known if known is not None else _full_compare(config)
+        return _report_check(config, diffs)
+    if known == []:
+        print(f"sdkgen: {config.out} is up to date (nothing to do)")
         return 0
-    write_tree(result.files, config.out, result.inputs, force=config.force)
+    return _generate(config, started)
+
+
+def _full_compare(config: Config) -> list[str]:
+    from .pipeline import generate_files
+    from .write import compare_tree
+
+    result = generate_files(config.spec, config.package, out_name=config.out.name, templates=config.templates)
+    return compare_tree(result.files, config.out)
+
+
+def _report_check(config: Config, diffs: list[str]) -> int:
+    if diffs:
+        print(f"sdkgen: {config.out} is stale or was edited by hand; these files differ:", file=sys.stderr)
+        for path in diffs:
+            print(f"  {path}", file=sys.stderr)
+        print("run `sdkgen generate` to bring it up to date", file=sys.stderr)
+        return 1
+    print(f"sdkgen: {config.out} is up to date")
+    return 0
+
+
+def _generate(config: Config, started: float) -> int:
+    from .diff import diff_surfaces, summary_line
+    from .pipeline import generate_files
+    from .write import read_manifest, write_tree
+
+    result = generate_files(config.spec, config.package, out_name=config.out.name, templates=config.templates)
+    previous = read_manifest(config.out)
+    write_tree(result.files, config.out, result.inputs, force=config.force, surface=result.surface)
     elapsed = time.perf_counter() - started
     n_res = len(result.api.resources)
     print(
         f"sdkgen: wrote {config.out} ({len(result.files)} files, {n_res} resource{'s' if n_res != 1 else ''}) "
         f"in {elapsed:.1f}s"
     )
+    old_surface = previous.get("surface") if previous else None
+    if isinstance(old_surface, dict):
+        print(f"sdkgen: {summary_line(diff_surfaces(old_surface, result.surface))}")
     return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import diff_surfaces, format_markdown, format_text, surface
+    from .pipeline import build_api
+
+    package = args.package
+    if package is None:
+        try:
+            package = resolve_config(argparse.Namespace(spec=args.new_spec, out=None, package=None)).package
+        except OptionError:
+            package = "sdk"
+    old = surface(build_api(Path(args.old_spec), package))
+    new = surface(build_api(Path(args.new_spec), package))
+    changes = diff_surfaces(old, new)
+    if args.format == "markdown":
+        title = f"SDK changes ({Path(args.old_spec).name} → {Path(args.new_spec).name})"
+        sys.stdout.write(format_markdown(changes, title))
+    else:
+        sys.stdout.write(format_text(changes))
+    return 1 if any(c.breaking for c in changes) else 0

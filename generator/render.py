@@ -51,9 +51,14 @@ def runtime_source(name: str) -> str:
 _ident = ident
 
 
-def _environment() -> jinja2.Environment:
+def _environment(templates: Path | None = None) -> jinja2.Environment:
+    """Templates from ``templates`` (a user's overrides, by file name) first, then the shipped ones."""
+    shipped = jinja2.FileSystemLoader(str(template_dir()))
+    loader: jinja2.BaseLoader = shipped
+    if templates is not None:
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(templates)), shipped])
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(template_dir())),
+        loader=loader,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -101,10 +106,12 @@ def _version(api: Api) -> str:
     return "0.1.0"
 
 
-def render(api: Api, models: dict[str, str], out_name: str = "generated") -> dict[str, str]:
-    """Relative path -> file text (before formatting)."""
+def render(
+    api: Api, models: dict[str, str], out_name: str = "generated", templates: Path | None = None
+) -> dict[str, str]:
+    """Relative path -> file text (before formatting). ``templates``: a folder of overrides."""
     _check_names(api)
-    env = _environment()
+    env = _environment(templates)
     head = header(api)
     pkg = api.package.replace(".", "/")
     ctx: dict[str, Any] = {"api": api, "header": head, "version": _version(api)}

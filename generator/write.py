@@ -1,8 +1,10 @@
 """Stage 7: write the tree atomically (build beside ``out``, then swap), or compare it (``check``).
 
-Entry points: :func:`write_tree` and :func:`compare_tree`. A manifest in ``out`` records what
-sdkgen wrote (a hash per file), so an ``out`` that sdkgen did not write is never overwritten
-without ``force``.
+Entry points: :func:`write_tree`, :func:`compare_tree` and :func:`quick_check`. A manifest in
+``out`` records what sdkgen wrote (a hash per file), the inputs it was written from (hashes, see
+``inputs.py``) and a summary of the SDK's public surface (for the change summary of the next
+``generate``). An ``out`` that sdkgen did not write is never overwritten without ``force``;
+``quick_check`` confirms an up-to-date tree from the manifest alone.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from .errors import OptionError
 
@@ -24,9 +27,47 @@ def sha256(data: str) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def manifest_text(files: dict[str, str], inputs: dict[str, str]) -> str:
-    body = {"inputs": inputs, "files": {p: sha256(t) for p, t in sorted(files.items())}}
-    return json.dumps(body, indent=2, sort_keys=True) + "\n"
+def manifest_text(files: dict[str, str], inputs: dict[str, str], surface: dict[str, Any] | None = None) -> str:
+    body: dict[str, Any] = {"inputs": inputs, "files": {p: sha256(t) for p, t in sorted(files.items())}}
+    if surface is not None:
+        body["surface"] = surface
+    return json.dumps(body, indent=1, sort_keys=True) + "\n"
+
+
+def read_manifest(out: Path) -> dict[str, Any] | None:
+    """The manifest of ``out``, or None when there is none (or it is unreadable)."""
+    try:
+        data = json.loads((out / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        return None
+    return data
+
+
+def quick_check(out: Path, inputs: dict[str, str]) -> list[str] | None:
+    """Compare ``out`` with its manifest without generating anything.
+
+    None: the manifest's inputs are not ``inputs`` (or there is no manifest), so only a full
+    generation can tell. Otherwise the files that differ from what sdkgen wrote: edited,
+    missing or extra (an empty list: up to date).
+    """
+    manifest = read_manifest(out)
+    if manifest is None or manifest.get("inputs") != inputs:
+        return None
+    expected: dict[str, str] = manifest["files"]
+    existing = _existing_files(out)
+    existing.pop(MANIFEST, None)
+    diffs = []
+    for path, digest in expected.items():
+        on_disk = existing.pop(path, None)
+        try:
+            if on_disk is None or hashlib.sha256(on_disk.read_bytes()).hexdigest() != digest:
+                diffs.append(path)
+        except OSError:
+            diffs.append(path)
+    diffs.extend(existing)
+    return sorted(diffs)
 
 
 def _existing_files(out: Path) -> dict[str, Path]:
@@ -60,7 +101,14 @@ def compare_tree(files: dict[str, str], out: Path) -> list[str]:
     return sorted(diffs)
 
 
-def write_tree(files: dict[str, str], out: Path, inputs: dict[str, str], *, force: bool = False) -> None:
+def write_tree(
+    files: dict[str, str],
+    out: Path,
+    inputs: dict[str, str],
+    *,
+    force: bool = False,
+    surface: dict[str, Any] | None = None,
+) -> None:
     """Write ``files`` into ``out`` as one swap: on any failure the previous ``out`` is untouched."""
     out = out.resolve()
     if out.exists() and not out.is_dir():
@@ -77,7 +125,7 @@ def write_tree(files: dict[str, str], out: Path, inputs: dict[str, str], *, forc
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
-        (tmp / MANIFEST).write_text(manifest_text(files, inputs), "utf-8")
+        (tmp / MANIFEST).write_text(manifest_text(files, inputs, surface), "utf-8")
         os.chmod(tmp, 0o755)
         old = None
         if out.exists():
