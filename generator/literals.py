@@ -81,19 +81,30 @@ def pytuple(values: Any) -> Code:
 
 
 def _doc_escape(text: str) -> str:
-    """Docstring content: backslashes doubled, quotes that could close it escaped, the rest visible."""
+    """Docstring content: backslashes doubled, quotes that could close it escaped, the rest visible.
+
+    A ``"`` is escaped when it is part of a run of three, or the first or last character (black
+    pads a docstring that starts or ends with a quote with a space, changing its value; the last
+    is written ``\\x22`` so that the source does not end in a quote character either).
+    """
+    in_run = [False] * len(text)
+    for match in re.finditer('"{3,}', text):
+        for i in range(match.start(), match.end()):
+            in_run[i] = True
     out = []
-    for c in text.replace("\\", "\\\\"):
-        if c == "\n" or (c.isprintable() and c != "\t"):
+    last = len(text) - 1
+    for i, c in enumerate(text):
+        if c == '"':
+            out.append("\\x22" if i == last else '\\"' if i == 0 or in_run[i] else c)
+        elif c == "\\":
+            out.append("\\\\")
+        elif 0xD800 <= ord(c) <= 0xDFFF:
+            out.append("\ufffd")  # a class docstring is stored as UTF-8: a lone surrogate fails the import
+        elif c == "\n" or (c.isprintable() and c != "\t"):
             out.append(c)
-        else:  # tabs (black rewrites them), controls, U+2028/U+2029, bidi controls, surrogates
+        else:  # tabs (black rewrites them), controls, U+2028/U+2029, bidi controls
             out.append(_escape_char(c))
-    text = "".join(out).replace('"""', '\\"\\"\\"')
-    if text.startswith('"'):
-        text = "\\" + text  # black would add a space after the opening quotes
-    if text.endswith('"'):
-        text = text[:-1] + '\\"'
-    return text
+    return "".join(out)
 
 
 def docstring(text: Any, indent: int, *more: Any) -> Code:
@@ -101,7 +112,7 @@ def docstring(text: Any, indent: int, *more: Any) -> Code:
 
     Paragraphs (``text`` then ``more``) are stripped and joined by a blank line; the value of the
     docstring, after :func:`inspect.cleandoc`, is exactly that text with each line's trailing
-    spaces removed.
+    spaces removed (and a lone surrogate, which CPython cannot store in a class docstring, as U+FFFD).
     """
     paragraphs = [str(p).strip() for p in (text, *more) if p and str(p).strip()]
     body = "\n\n".join(_doc_escape(p) for p in paragraphs) or "(no description)"

@@ -132,17 +132,36 @@ def _children(node: Any) -> list[Any]:
     return []
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_text(text: str, file: str, pointer: str) -> None:
+    """JSON can spell a lone surrogate (``"\\ud800"``); it is no Unicode text, and nothing downstream
+    (UTF-8 files, class docstrings, pydantic's Literal values) can hold it."""
+    found = _SURROGATE.search(text)
+    if found:
+        raise SpecError(file, pointer, f"the text holds a lone surrogate (\\u{ord(found.group()):04x}), which is not Unicode")
+
+
 def _check_depth(node: Any, file: str, depth: int = 0, pointer: str = "#") -> None:
+    """Nesting within MAX_DEPTH, and every string (keys too) valid Unicode."""
     if depth > MAX_DEPTH:
         raise SpecError(file, pointer, f"nesting deeper than {MAX_DEPTH} levels")
     if isinstance(node, dict):
         for key, value in node.items():
+            where = f"{pointer}/{escape(str(key))}"
+            if isinstance(key, str):
+                _check_text(key, file, pointer)
             if isinstance(value, (dict, list)):
-                _check_depth(value, file, depth + 1, f"{pointer}/{escape(str(key))}")
+                _check_depth(value, file, depth + 1, where)
+            elif isinstance(value, str):
+                _check_text(value, file, where)
     elif isinstance(node, list):
         for i, value in enumerate(node):
             if isinstance(value, (dict, list)):
                 _check_depth(value, file, depth + 1, f"{pointer}/{i}")
+            elif isinstance(value, str):
+                _check_text(value, file, f"{pointer}/{i}")
 
 
 def escape(token: str) -> str:

@@ -262,6 +262,11 @@ def test_yaml_dates_stay_strings(tmp_path: Path) -> None:
     assert parse_text("a: 2024-01-01\nb: 2024-01-01T10:00:00Z\n", "x.yaml") == {"a": "2024-01-01", "b": "2024-01-01T10:00:00Z"}
 
 
+def test_lone_surrogate_in_json(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path / "s.json", '{"openapi": "3.0.3", "paths": {}, "info": {"title": "a\\ud800"}}')
+    fails(spec, tmp_path, where="#/info/title", what="lone surrogate")
+
+
 def test_huge_integer_literal(tmp_path: Path) -> None:
     spec = write_spec(tmp_path / "big.json", '{"openapi": "3.0.3", "paths": {}, "x": ' + "9" * 10_000 + "}")
     fails(spec, tmp_path, where=None, what="invalid JSON")
