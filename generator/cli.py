@@ -100,6 +100,11 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--templates", help="a folder of templates that override the shipped ones by file name")
         if name == "generate":
             p.add_argument("--force", action="store_true", help="replace an output folder sdkgen did not write")
+            p.add_argument(
+                "--fail-on-change",
+                action="store_true",
+                help="exit 1 when files were changed (for pre-commit and CI: review and commit them)",
+            )
     text = "show how the SDK's public surface changes from OLD_SPEC to NEW_SPEC; exit 1 if any change is breaking"
     p = sub.add_parser("diff", help=text, description=text)
     p.add_argument("old_spec", metavar="OLD_SPEC")
@@ -190,7 +195,7 @@ def _run(args: argparse.Namespace) -> int:
     if known == []:
         print(f"sdkgen: {config.out} is up to date (nothing to do)")
         return 0
-    return _generate(config, started)
+    return _generate(config, started, fail_on_change=bool(getattr(args, "fail_on_change", False)))
 
 
 def _full_compare(config: Config) -> list[str]:
@@ -212,23 +217,29 @@ def _report_check(config: Config, diffs: list[str]) -> int:
     return 0
 
 
-def _generate(config: Config, started: float) -> int:
+def _generate(config: Config, started: float, fail_on_change: bool = False) -> int:
     from .diff import diff_surfaces, summary_line
     from .pipeline import generate_files
-    from .write import read_manifest, write_tree
+    from .write import compare_tree, read_manifest, write_tree
 
     result = generate_files(config.spec, config.package, out_name=config.out.name, templates=config.templates)
     previous = read_manifest(config.out)
+    changed = compare_tree(result.files, config.out)
     write_tree(result.files, config.out, result.inputs, force=config.force, surface=result.surface)
     elapsed = time.perf_counter() - started
     n_res = len(result.api.resources)
     print(
-        f"sdkgen: wrote {config.out} ({len(result.files)} files, {n_res} resource{'s' if n_res != 1 else ''}) "
-        f"in {elapsed:.1f}s"
+        f"sdkgen: wrote {config.out} ({len(result.files)} files, {n_res} resource{'s' if n_res != 1 else ''}; "
+        f"{len(changed)} changed) in {elapsed:.1f}s"
     )
     old_surface = previous.get("surface") if previous else None
     if isinstance(old_surface, dict):
         print(f"sdkgen: {summary_line(diff_surfaces(old_surface, result.surface))}")
+    if changed and fail_on_change:
+        print("sdkgen: these files changed; review and stage them:", file=sys.stderr)
+        for path in changed:
+            print(f"  {path}", file=sys.stderr)
+        return 1
     return 0
 
 
