@@ -14,12 +14,14 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Any
 
+from . import progress, workers
 from .ir import Api, Resource
 
+PARALLEL_MIN_RESOURCES = 8  # fewer: starting workers costs more than it saves
 OPTIONS_VERSION = "1"
 
 
@@ -129,18 +131,31 @@ def model_sources(api: Api, *, jobs: int | None = None) -> dict[str, str]:
         else:
             todo[name] = payload
     if todo:
-        workers = min(jobs or os.cpu_count() or 1, len(todo))
-        if workers > 1 and len(todo) >= 8:
-            with ProcessPoolExecutor(workers) as pool:
-                done = dict(zip(todo, pool.map(_generate, todo.values(), chunksize=max(1, len(todo) // (workers * 4)))))
-        else:
-            done = {name: _generate(p) for name, p in todo.items()}
+        done = _generate_all(todo, jobs)
         for name, text in done.items():
             results[name] = text
             if cache is not None:
                 _atomic_write(cache / keys[name], text)
     by_class = {r.class_name: r for r in api.resources}
     return {name: _documented(text, by_class[name]) for name, text in results.items()}
+
+
+def _generate_all(todo: dict[str, tuple[str, dict[str, str]]], jobs: int | None) -> dict[str, str]:
+    """datamodel-code-generator for each resource, on all cores when there are enough of them."""
+    total = len(todo)
+    progress.step("models", 0, total)
+    n_jobs = min(jobs or workers.cpus(), total)
+    done: dict[str, str] = {}
+    if n_jobs > 1 and total >= PARALLEL_MIN_RESOURCES:
+        futures = {workers.pool().submit(_generate, payload): name for name, payload in todo.items()}
+        for future in as_completed(futures):
+            done[futures[future]] = future.result()
+            progress.step("models", len(done), total)
+    else:
+        for name, payload in todo.items():
+            done[name] = _generate(payload)
+            progress.step("models", len(done), total)
+    return {name: done[name] for name in todo}
 
 
 def _documented(source: str, resource: Resource) -> str:
