@@ -97,7 +97,7 @@ def class_name(name: str, *, reserved: Iterable[str] = (), fallback: str = "Reso
     if result[0].isdigit():
         result = f"{fallback}{result}"
     if keyword.iskeyword(result) or result in reserved or result in RUNTIME_CLASS_NAMES:
-        result += "_"
+        result += "Item"  # no underscore: datamodel-code-generator would drop it from "{Class}Attributes"
     return result
 
 
@@ -111,8 +111,9 @@ def dedupe(names: list[str]) -> list[str]:
     out = []
     for name in names:
         candidate, n = name, 2
+        sep = "" if name[:1].isupper() else "_"  # class names: Foo2 (see class_name)
         while candidate in taken or (candidate != name and candidate in own):
-            candidate, n = f"{name}_{n}", n + 1
+            candidate, n = f"{name}{sep}{n}", n + 1
         taken.add(candidate)
         out.append(candidate)
     return out
