@@ -1,0 +1,119 @@
+"""Nothing outside --out is written, and a failed or interrupted run leaves the old output as it was."""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_sdkgen
+
+VALID = Path(__file__).resolve().parent / "fixtures" / "hostile" / "valid.json"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file and folder under ``folder`` (and its siblings' names), with a hash of its bytes."""
+    found = {p.name: "sibling" for p in folder.parent.iterdir()}
+    for path in sorted(folder.rglob("*")):
+        key = path.relative_to(folder).as_posix()
+        found[key] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
+    return found
+
+
+@pytest.fixture
+def previous(tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    result = run_sdkgen("generate", "--spec", str(VALID), "--out", str(out), "--package", "prev_sdk")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_out_not_written_by_sdkgen_is_kept(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("precious")
+    before = snapshot(out)
+    result = run_sdkgen("generate", "--spec", str(VALID), "--out", str(out), "--package", "x_sdk")
+    assert result.returncode == 2 and "--force" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(out) == before
+
+
+def test_failure_while_writing_leaves_previous_output(previous: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.cli import main
+
+    before = snapshot(previous)
+    real_open = builtins.open
+    written = []
+
+    def failing_open(file, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "w" in str(mode) and ".sdkgen-" in str(file):
+            written.append(file)
+            if len(written) > 3:
+                raise OSError(28, "No space left on device", str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", failing_open)
+    code = main(["generate", "--spec", str(VALID), "--out", str(previous), "--package", "new_sdk"])
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert code == 2 and "No space left on device" in err and "Traceback" not in err
+    assert len(written) > 3, "the failure must happen mid-write"
+    assert snapshot(previous) == before
+
+
+@pytest.mark.parametrize("exc", [KeyboardInterrupt, RuntimeError])
+def test_failing_stage_leaves_previous_output(previous: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], exc: type[BaseException]) -> None:
+    import generator.fmt
+    import generator.pipeline
+    from generator.cli import main
+
+    before = snapshot(previous)
+
+    def boom(files, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise exc("stage failed")
+
+    monkeypatch.setattr(generator.pipeline, "format_files", boom, raising=False)
+    monkeypatch.setattr(generator.fmt, "format_files", boom)
+    code = main(["generate", "--spec", str(VALID), "--out", str(previous), "--package", "new_sdk"])
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    if exc is KeyboardInterrupt:
+        assert code == 130 and "interrupted" in lines[0]
+    else:
+        assert code == 2 and "internal error" in lines[0] and "report" in lines[0]
+    assert snapshot(previous) == before
+
+
+def test_ctrl_c_in_a_real_run(previous: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """SIGINT to the whole process group (as a terminal sends it) mid-run: exit 130, one line, no change."""
+    before = snapshot(previous)
+    spec = ROOT / "spec" / "outreach-sequences.openapi.json"
+    env = {**os.environ, "SDKGEN_CACHE_DIR": str(tmp_path_factory.mktemp("cold-cache"))}  # a cold cache: the run takes a while
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--out", str(previous), "--package", "x_sdk"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(1.0)  # past interpreter start-up, into the pipeline
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err, err
+    if proc.returncode == 0:
+        pytest.fail("the run finished before the signal: make the spec bigger")
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert err.strip().splitlines() == ["sdkgen: interrupted; the output folder was left as it was"]
+    assert snapshot(previous) == before
