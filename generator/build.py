@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import names
+from . import names, progress
 from .errors import SpecError
 from .ir import Action, Api, Attribute, FilterField, MetaField, Operation, Relationship, Resource
 from .load import Document, escape
@@ -39,6 +39,7 @@ class _Collection:
 
 
 def build(doc: Document, package: str) -> Api:
+    progress.step("building the IR")
     root = doc.root
     collections: dict[str, _Collection] = {}
     for path, item in sorted(root["paths"].items()):

@@ -23,6 +23,7 @@ import copy
 import re
 from typing import Any
 
+from . import progress
 from .load import Document
 
 BADGE = re.compile(r"<img\s+src=[\"']?[^\s>\"']*/badges/([a-z]+)\.svg[\"']?\s*/?>\s*", re.IGNORECASE)
@@ -45,6 +46,7 @@ SPLIT_NAMES = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+)\s*")
 
 
 def normalise(doc: Document) -> Document:
+    progress.step("reading conventions")
     root = copy.deepcopy(doc.root)
     _walk(root)
     for path, path_item in (root.get("paths") or {}).items():
