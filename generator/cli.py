@@ -15,7 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, progress
 from .errors import OptionError, SpecError
 
 PACKAGE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -98,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--out", help="the output folder (default: generated)")
         p.add_argument("--package", help="the SDK's import name")
         p.add_argument("--templates", help="a folder of templates that override the shipped ones by file name")
+        p.add_argument("--verbose", "-v", action="store_true", help="report each stage on stderr, also on a pipe")
         if name == "generate":
             p.add_argument("--force", action="store_true", help="replace an output folder sdkgen did not write")
             p.add_argument(
@@ -186,6 +187,7 @@ def _run(args: argparse.Namespace) -> int:
 
     config = resolve_config(args)
     started = time.perf_counter()
+    progress.enable(sys.stderr, verbose=bool(getattr(args, "verbose", False)))  # live only on a terminal
     # Instant path: the manifest's input hashes match, so only the files' hashes need checking.
     inputs = input_hashes(config.spec, config.package, config.templates)
     known = quick_check(config.out, inputs)
@@ -203,6 +205,7 @@ def _full_compare(config: Config) -> list[str]:
     from .write import compare_tree
 
     result = generate_files(config.spec, config.package, out_name=config.out.name, templates=config.templates)
+    progress.finish()
     return compare_tree(result.files, config.out)
 
 
@@ -223,6 +226,7 @@ def _generate(config: Config, started: float, fail_on_change: bool = False) -> i
     from .write import compare_tree, read_manifest, write_tree
 
     result = generate_files(config.spec, config.package, out_name=config.out.name, templates=config.templates)
+    progress.finish()
     previous = read_manifest(config.out)
     changed = compare_tree(result.files, config.out)
     write_tree(result.files, config.out, result.inputs, force=config.force, surface=result.surface)
