@@ -199,7 +199,7 @@ def _query_features(op: dict[str, Any], params: list[Any], doc: Document) -> Non
                 schema = param.get("schema") or {}
                 items = schema.get("items", schema) if isinstance(schema, dict) else {}
                 if isinstance(items, dict) and isinstance(items.get("enum"), list):
-                    sort_keys = [str(k).lstrip("-") for k in items["enum"]]
+                    sort_keys = list(dict.fromkeys(str(k).lstrip("-") for k in items["enum"]))
         elif name == "provideAuthorizationMeta":
             features.append("meta")
     op["x-sdkgen-query-params"] = [n for n, _ in names]
