@@ -22,6 +22,7 @@ from ._base_client import (
     TokenProvider,
 )
 from ._jsonapi import Decoder, Resource
+from ._types import NOT_GIVEN, NotGiven
 
 C = TypeVar("C", bound="_ClientCommon")
 
@@ -60,11 +61,14 @@ class _ClientCommon:
     def with_options(
         self: C,
         *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        max_retry_wait: float | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | None | NotGiven = NOT_GIVEN,
+        max_retry_wait: float | None | NotGiven = NOT_GIVEN,
     ) -> C:
-        """A client sharing this one's connection, with other per-call options."""
+        """A client sharing this one's connection, with other per-call options.
+
+        ``timeout=None`` removes the timeout; an option left out keeps this client's value.
+        """
         other = copy.copy(self)
         other._options = _merge(
             self._options, timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait
@@ -100,7 +104,11 @@ class _ClientCommon:
 def _merge(options: Options, **changes: Any) -> Options:
     from dataclasses import replace
 
-    return replace(options, **{k: v for k, v in changes.items() if v is not None})
+    def given(name: str, value: Any) -> bool:
+        # None removes the timeout; for the counts it means "keep", as it always has
+        return not isinstance(value, NotGiven) and (value is not None or name == "timeout")
+
+    return replace(options, **{k: v for k, v in changes.items() if given(k, v)})
 
 
 def _package(cls: type) -> str:
