@@ -2,11 +2,20 @@
 
 Entry point: :func:`generate_files`. The result also carries the inputs' hashes (``inputs.py``)
 and the SDK's public surface (``diff.py``), which the manifest keeps.
+
+Incremental runs: a resource's module is a pure function of that resource's IR, the API-level
+fields, the names of the other resources and the generator itself, so the finished (formatted)
+module is kept in a content-keyed cache that lasts across runs. When one resource's schema
+changes, only its module goes through models ▸ render ▸ format again; the few package-wide
+files are rendered every time (black's own cache skips those that did not change).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +24,11 @@ from .conventions import normalise
 from .diff import surface
 from .errors import OptionError
 from .fmt import format_files
-from .inputs import input_hashes
+from .inputs import generator_digest, input_hashes
 from .ir import Api
 from .load import load
 from .models import model_sources
-from .render import render
+from .render import render, resource_path
 
 
 @dataclass(frozen=True)
@@ -40,8 +49,11 @@ def generate_files(
 ) -> Result:
     inputs = input_hashes(spec, package, templates)  # first: a bad --templates is reported at once
     api = build_api(spec, package)
-    models = model_sources(api)
-    texts = _render(api, models, out_name, templates)
+    cache = ModuleCache(api, inputs, out_name)
+    done = cache.lookup()
+    todo = replace(api, resources=tuple(r for r in api.resources if r.class_name not in done))
+    models = model_sources(todo)
+    texts = _render(api, models, out_name, templates, frozenset(done))
     if templates is None:
         files = format_files(texts)
     else:
@@ -49,16 +61,81 @@ def generate_files(
             files = format_files(texts)
         except Exception as exc:  # black: the overridden templates wrote something that is not Python
             raise OptionError(f"the templates in {templates} produced code black cannot parse: {exc}") from None
-    return Result(api, files, inputs, surface(api))
+    cache.store(files, todo)
+    for r in api.resources:
+        if r.class_name in done:
+            files[resource_path(api, r)] = done[r.class_name]
+    return Result(api, dict(sorted(files.items())), inputs, surface(api))
 
 
-def _render(api: Api, models: dict[str, str], out_name: str, templates: Path | None) -> dict[str, str]:
+def _cache_root() -> Path:
+    explicit = os.environ.get("SDKGEN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sdkgen"
+
+
+class ModuleCache:
+    """Finished resource modules, keyed by everything they are made from."""
+
+    def __init__(self, api: Api, inputs: dict[str, str], out_name: str) -> None:
+        self.api = api
+        overrides = {k: v for k, v in inputs.items() if k.startswith("template:")}
+        # An overridden resource template could read anything in the API: no per-resource cache then.
+        self.enabled = "template:resource.py.jinja" not in overrides
+        shared = json.dumps(
+            [
+                generator_digest(),
+                overrides,
+                out_name,
+                repr(replace(api, resources=())),
+                [(r.class_name, r.module) for r in api.resources],
+            ]
+        )
+        self.shared = hashlib.sha256(shared.encode()).hexdigest()
+        self.folder = _cache_root() / "modules"
+
+    def _key(self, resource: Any) -> str:
+        return hashlib.sha256(f"{self.shared}\0{resource!r}".encode()).hexdigest()
+
+    def lookup(self) -> dict[str, str]:
+        """Class name -> finished module text, for the resources already in the cache."""
+        if not self.enabled:
+            return {}
+        found = {}
+        for r in self.api.resources:
+            try:
+                found[r.class_name] = (self.folder / self._key(r)).read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                pass
+        return found
+
+    def store(self, files: dict[str, str], rendered: Api) -> None:
+        if not self.enabled:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return
+        for r in rendered.resources:
+            path = self.folder / self._key(r)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            try:
+                tmp.write_text(files[resource_path(self.api, r)], "utf-8")
+                os.replace(tmp, path)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+
+
+def _render(
+    api: Api, models: dict[str, str], out_name: str, templates: Path | None, skip: frozenset[str]
+) -> dict[str, str]:
     if templates is None:
-        return render(api, models, out_name=out_name)
+        return render(api, models, out_name=out_name, skip=skip)
     import jinja2
 
     try:
-        return render(api, models, out_name=out_name, templates=templates)
+        return render(api, models, out_name=out_name, templates=templates, skip=skip)
     except jinja2.TemplateSyntaxError as exc:
         where = f"{exc.filename or exc.name}:{exc.lineno}"
         raise OptionError(f"{where}: template syntax error: {exc.message}") from None

@@ -106,10 +106,23 @@ def _version(api: Api) -> str:
     return "0.1.0"
 
 
+def resource_path(api: Api, r: Resource) -> str:
+    """Where a resource's module goes, relative to the output folder."""
+    return f"{api.package.replace('.', '/')}/resources/{r.module}.py"
+
+
 def render(
-    api: Api, models: dict[str, str], out_name: str = "generated", templates: Path | None = None
+    api: Api,
+    models: dict[str, str],
+    out_name: str = "generated",
+    templates: Path | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
-    """Relative path -> file text (before formatting). ``templates``: a folder of overrides."""
+    """Relative path -> file text (before formatting). ``templates``: a folder of overrides.
+
+    ``skip``: class names of resources whose modules the caller already has (an incremental
+    run); they are not rendered, and ``models`` need not hold them.
+    """
     _check_names(api)
     env = _environment(templates)
     head = header(api)
@@ -127,10 +140,12 @@ def render(
     resource_tpl = env.get_template("resource.py.jinja")
     by_class = {r.class_name: r for r in api.resources}
     for r in api.resources:
+        if r.class_name in skip:
+            continue
         related = sorted(
             {(by_class[x.related_class].module, x.related_class) for x in r.relationships if x.related_class and x.related_class != r.class_name}
         )
-        files[f"{pkg}/resources/{r.module}.py"] = resource_tpl.render(
+        files[resource_path(api, r)] = resource_tpl.render(
             ctx, resource=r, models=Code(models[r.class_name]), related_imports=related
         )
     files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(

@@ -28,10 +28,13 @@ def sha256(data: str) -> str:
 
 
 def manifest_text(files: dict[str, str], inputs: dict[str, str], surface: dict[str, Any] | None = None) -> str:
-    body: dict[str, Any] = {"inputs": inputs, "files": {p: sha256(t) for p, t in sorted(files.items())}}
+    body: dict[str, Any] = {"files": {p: sha256(t) for p, t in sorted(files.items())}, "inputs": inputs}
+    text = json.dumps(body, indent=1, sort_keys=True)
     if surface is not None:
-        body["surface"] = surface
-    return json.dumps(body, indent=1, sort_keys=True) + "\n"
+        # one compact line (JSON's fast encoder): large for a big API, and read back whole
+        compact = json.dumps(surface, sort_keys=True, separators=(",", ":"))
+        text = f'{text[:-2]},\n "surface": {compact}\n}}'
+    return text + "\n"
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:
