@@ -138,6 +138,10 @@ def _is_param(segment: str) -> bool:
 def _classify(op: dict[str, Any], path: str, method: str) -> None:
     """Name an operation from its method and path (the Outreach style has no operationIds).
 
+    An ``operationId`` names an action's method (``publishArticle`` -> ``publish_article``); CRUD
+    operations keep ``list``/``get``/``create``/``update``/``delete`` whatever their operationId, so
+    every resource has the same surface (SDK-CONTRACT.md).
+
     Sets ``x-sdkgen-kind`` (list, get, create, update, delete, action), ``x-sdkgen-collection``
     (the collection path), ``x-sdkgen-name`` (the method name's source) and, for actions,
     ``x-sdkgen-member``; or ``x-sdkgen-unsupported`` with the reason.
