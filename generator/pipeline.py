@@ -26,6 +26,7 @@ from .errors import OptionError
 from .fmt import format_files
 from .inputs import generator_digest, input_hashes
 from .ir import Api
+from .literals import UnsafeOutput
 from .load import load
 from .models import model_sources
 from .render import render, resource_path
@@ -140,4 +141,6 @@ def _render(
         where = f"{exc.filename or exc.name}:{exc.lineno}"
         raise OptionError(f"{where}: template syntax error: {exc.message}") from None
     except jinja2.TemplateError as exc:
+        raise OptionError(f"template error (with --templates {templates}): {exc}") from None
+    except UnsafeOutput as exc:
         raise OptionError(f"template error (with --templates {templates}): {exc}") from None
