@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 
 R = TypeVar("R", bound="Resource")
 
@@ -108,19 +108,36 @@ class Resource(BaseModel):
         cls: builtins.type[R], obj: Mapping[str, Any], included: Included | None = None
     ) -> R:
         """Build the resource from a JSON:API resource object."""
-        flat: dict[str, Any] = dict(obj.get("attributes") or {})
-        flat["@id"] = obj.get("id")
-        meta = obj.get("meta")
-        if meta:
-            flat["@meta"] = meta
-        links = obj.get("links")
-        if links:
-            flat["@links"] = links
-        resource = cls.model_validate(flat)
-        resource._relationships = obj.get("relationships") or {}
-        resource._included = included
-        resource._type = str(obj.get("type") or cls.resource_type)
+        resource = cls.model_validate(_flat(obj))
+        resource._attach(obj, included)
         return resource
+
+    @classmethod
+    def _many_from_wire(
+        cls: builtins.type[R], objs: list[Mapping[str, Any]], included: Included | None = None
+    ) -> list[R]:
+        """Build resources from a list of resource objects, validated in one pass."""
+        adapter = _ADAPTERS.get(cls)
+        if adapter is None:
+            adapter = _ADAPTERS[cls] = TypeAdapter(list[cls])  # type: ignore[valid-type]
+        resources: list[R] = adapter.validate_python([_flat(obj) for obj in objs])
+        for resource, obj in zip(resources, objs):
+            resource._attach(obj, included)
+        return resources
+
+    def _attach(self, obj: Mapping[str, Any], included: Included | None) -> None:
+        # Straight into pydantic's private dict: setting private attributes one by one is slow.
+        private = self._private()
+        private["_relationships"] = obj.get("relationships") or {}
+        private["_included"] = included
+        private["_type"] = str(obj.get("type") or self.resource_type)
+
+    def _private(self) -> dict[str, Any]:
+        private = self.__pydantic_private__
+        if private is None:
+            private = {}
+            object.__setattr__(self, "__pydantic_private__", private)
+        return private
 
     def _meta(self, key: str) -> Any:
         return self.meta.get(key)
@@ -160,7 +177,8 @@ class Resource(BaseModel):
     def _relationship(self, name: str) -> Any:
         """The value of a relationship property: identifier(s), included resource(s) or a link."""
         spec = self.relationship_specs[name]
-        raw = self._relationships.get(spec.wire)
+        relationships = self._private().get("_relationships")
+        raw = relationships.get(spec.wire) if relationships else None
         if not spec.data:
             links = raw.get("links") if isinstance(raw, dict) else None
             links = links if isinstance(links, dict) else {}
@@ -174,11 +192,28 @@ class Resource(BaseModel):
 
     def _resolve(self, data: Mapping[str, Any]) -> Any:
         ident = Identifier(str(data.get("type", "")), data.get("id"))
-        if self._included is not None:
-            found = self._included.get(ident)
+        included = self._private().get("_included")
+        if included is not None:
+            found = included.get(ident)
             if found is not None:
                 return found
         return ident
+
+
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def _flat(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """A resource object as the model's fields: the attributes, with id, meta and links beside."""
+    flat: dict[str, Any] = dict(obj.get("attributes") or {})
+    flat["@id"] = obj.get("id")
+    meta = obj.get("meta")
+    if meta:
+        flat["@meta"] = meta
+    links = obj.get("links")
+    if links:
+        flat["@links"] = links
+    return flat
 
 
 def _link(value: Any) -> str | None:
@@ -200,7 +235,8 @@ class GenericResource(Resource):
         return self.attributes[key]
 
     def relationship(self, wire: str) -> Any:
-        raw = self._relationships.get(wire)
+        relationships = self._private().get("_relationships")
+        raw = relationships.get(wire) if relationships else None
         data = raw.get("data") if isinstance(raw, dict) else None
         if isinstance(data, list):
             return [self._resolve(d) for d in data if isinstance(d, dict)]
@@ -234,4 +270,4 @@ class Decoder:
         if not isinstance(data, list):
             raise ValueError("the response has no list of resource objects in 'data'")
         included = self.included(doc)
-        return [cls.from_wire(item, included) for item in data if isinstance(item, dict)]
+        return cls._many_from_wire([item for item in data if isinstance(item, dict)], included)
