@@ -38,7 +38,7 @@ def _diff(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
 def test_generated_matches_a_fresh_generation(tmp_path: Path) -> None:
     result = generate_files(SPEC, "outreach_sdk", out_name="generated")
     out = tmp_path / "generated"
-    write_tree(result.files, out, result.inputs)
+    write_tree(result.files, out, result.inputs, surface=result.surface)
     expected, actual = _tree(GENERATED), _tree(out)
     if expected != actual:
         pytest.fail("generated/ is stale; run `sdkgen generate`.\n" + _diff(expected, actual), pytrace=False)
