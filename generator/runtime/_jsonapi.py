@@ -6,7 +6,7 @@ import builtins
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 
@@ -82,10 +82,24 @@ class Resource(BaseModel):
     # Generated per resource: the JSON:API type and the python -> wire name tables.
     resource_type: ClassVar[str] = ""
     relationship_specs: ClassVar[dict[str, Rel]] = {}
+    sort_keys: ClassVar[Any] = None  # the generated ``Literal`` of sort keys
+    filter_class: ClassVar[builtins.type[Any] | None] = None
+    # Derived from the above when the class is created: python name -> wire name.
     attribute_names: ClassVar[dict[str, str]] = {}
     sortable_names: ClassVar[dict[str, str]] = {}
     includable_names: ClassVar[dict[str, str]] = {}
-    filter_class: ClassVar[builtins.type[Any] | None] = None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.attribute_names = {
+            name: info.alias
+            for name, info in cls.model_fields.items()
+            if info.alias and not info.alias.startswith("@")
+        }
+        keys = get_args(cls.sort_keys) if cls.sort_keys is not None else ()
+        cls.sortable_names = {k: cls.attribute_names[k] for k in keys if k in cls.attribute_names}
+        cls.includable_names = {k: r.wire for k, r in cls.relationship_specs.items() if r.data}
 
     id: Any = Field(default=None, alias="@id")
     meta: dict[str, Any] = Field(default_factory=dict, alias="@meta")
