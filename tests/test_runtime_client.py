@@ -139,6 +139,18 @@ def test_token_and_provider_are_exclusive() -> None:
         sdk.Client(token="a", token_provider=lambda: "b", base_url=BASE)
 
 
+def test_async_provider_or_async_http_client_on_sync_client_is_a_type_error() -> None:
+    async def provider() -> str:
+        return "t"
+
+    with pytest.raises(TypeError, match="AsyncClient"):
+        sdk.Client(token_provider=provider, base_url=BASE)
+    with pytest.raises(TypeError, match="httpx.Client"):
+        sdk.Client(token="t", http_client=httpx.AsyncClient(), base_url=BASE)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="httpx.AsyncClient"):
+        sdk.AsyncClient(token="t", http_client=httpx.Client(), base_url=BASE)  # type: ignore[arg-type]
+
+
 def test_base_url_defaults_to_the_spec_server() -> None:
     with sdk.Client(token="a") as client:
         assert client.base_url == "https://api.outreach.io/api/v2"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import inspect
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -133,6 +134,12 @@ class SyncClientBase(_ClientCommon):
     ) -> None:
         if token is not None and token_provider is not None:
             raise TypeError("give either token or token_provider, not both")
+        if token_provider is not None and inspect.iscoroutinefunction(token_provider):
+            raise TypeError("an async token_provider needs AsyncClient")
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise TypeError(
+                f"http_client must be an httpx.Client, not {type(http_client).__name__}"
+            )
         self._options = Options(
             timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait
         )
@@ -171,6 +178,10 @@ class AsyncClientBase(_ClientCommon):
     ) -> None:
         if token is not None and token_provider is not None:
             raise TypeError("give either token or token_provider, not both")
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise TypeError(
+                f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}"
+            )
         self._options = Options(
             timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait
         )
