@@ -345,11 +345,15 @@ class _Draft:
             to_many = schema.get("type") == "array"
             has_data = "data" in rel_props
             related_type = None
+            id_annotation = "int | str"
             if has_data:
                 data, data_ptr = rel_props["data"]
                 if isinstance(data, dict) and data.get("type") == "array":
                     to_many = True
                     data, data_ptr = self.doc.resolve(data.get("items") or {}, f"{data_ptr}/items")
+                id_schema = _props(self.doc, data, data_ptr).get("id")
+                if id_schema and _scalar(id_schema[0]) in ("int", "str"):
+                    id_annotation = _scalar(id_schema[0])
                 type_schema = _props(self.doc, data, data_ptr).get("type")
                 if type_schema and isinstance(type_schema[0], dict):
                     values = type_schema[0].get("enum") or ([type_schema[0]["const"]] if "const" in type_schema[0] else [])
@@ -364,6 +368,7 @@ class _Draft:
                     has_data=has_data,
                     related_type=related_type,
                     related_class=by_type.get(related_type) if related_type else None,
+                    id_annotation=id_annotation,
                     read_only=bool(schema.get("readOnly")),
                     description=_text(schema.get("description")),
                     filter_attributes=tuple(filter_attrs) if isinstance(filter_attrs, list) else (),

@@ -34,6 +34,7 @@ class Relationship:
     has_data: bool  # False: the relationship is only a link (``.related``)
     related_type: str | None  # the JSON:API type of the related resource, when the spec says
     related_class: str | None  # the SDK class for that type, when this SDK has the resource
+    id_annotation: str = "int | str"  # the Python type of the related identifiers' ``id``
     read_only: bool = False
     description: str = ""
     filter_attributes: tuple[str, ...] = ()  # wire names usable as filter[rel][attr]

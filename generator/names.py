@@ -16,7 +16,7 @@ RESERVED_FIELDS = frozenset(
     {
         "id", "type", "meta", "links", "identifier", "resource_type", "relationship_specs",
         "attribute_names", "sortable_names", "includable_names", "filter_class", "from_wire",
-        "attributes", "relationships", "relationship", "cast",
+        "attributes", "relationships", "relationship", "cast", "sort_keys",
         "self", "cls", "json", "dict", "copy", "schema", "schema_json", "construct",
         "validate", "parse_obj", "parse_raw", "parse_file", "from_orm", "fields",
         "update_forward_refs", "register", "print", "list", "type_", "field",

@@ -39,8 +39,8 @@ class Rel:
 
     wire: str
     type: str | None
-    many: bool
-    data: bool  # False: links only
+    many: bool = False
+    data: bool = True  # False: links only
     writable: bool = False
 
 
