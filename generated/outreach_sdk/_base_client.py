@@ -174,17 +174,33 @@ class Policy:
         return cls(safe)
 
 
+def _redact_request(request: httpx.Request) -> httpx.Request:
+    """A copy of the request with the Authorization header hidden, for what travels with errors."""
+    if "authorization" not in request.headers:
+        return request
+    headers = httpx.Headers(request.headers)
+    headers["authorization"] = "***"
+    try:
+        content: bytes | None = request.content
+    except httpx.RequestNotRead:
+        content = None
+    return httpx.Request(
+        request.method, request.url, headers=headers, content=content, extensions=request.extensions
+    )
+
+
 def _redacted(response: httpx.Response) -> httpx.Response:
     """The response, with the Authorization header of its request hidden (it travels with errors)."""
-    request = response.request
-    if "authorization" in request.headers:
-        headers = httpx.Headers(request.headers)
-        headers["authorization"] = "***"
-        response.request = httpx.Request(request.method, request.url, headers=headers)
+    response.request = _redact_request(response.request)
     return response
 
 
 def _wrap(exc: httpx.TransportError) -> errors.ConnectionError:
+    """The SDK's error for a network failure; httpx's stays its cause, minus the token."""
+    try:
+        exc.request = _redact_request(exc.request)
+    except RuntimeError:  # an httpx error raised without a request
+        pass
     if isinstance(exc, httpx.TimeoutException):
         return errors.TimeoutError(f"the request timed out: {exc}")
     return errors.ConnectionError(f"could not reach the server: {exc}")
@@ -243,7 +259,9 @@ class BaseTransport:
             elapsed = (time.perf_counter() - started) * 1000
             self.log.debug("%s %s -> %s in %.0f ms", method, url, response.status_code, elapsed)
 
-    def log_retry(self, method: str, url: str, decision: Decision, attempt: int) -> None:
+    def log_retry(
+        self, method: str, url: str, decision: Decision, attempt: int, options: Options
+    ) -> None:
         if decision.delay is None:
             self.log.debug("%s %s: not retrying (%s)", method, url, decision.reason)
         else:
@@ -252,7 +270,7 @@ class BaseTransport:
                 method,
                 url,
                 attempt + 1,
-                self.options.max_retries,
+                options.max_retries,
                 decision.delay,
                 decision.reason,
             )
@@ -323,7 +341,7 @@ class SyncTransport(BaseTransport):
                 response = self.http.send(request)
             except httpx.TransportError as exc:
                 decision = self.policy.after_exception(exc, attempt, options, idempotent)
-                self.log_retry(method, url, decision, attempt)
+                self.log_retry(method, url, decision, attempt, options)
                 if decision.delay is None:
                     raise _wrap(exc) from exc
                 self.sleep(decision.delay)
@@ -338,7 +356,7 @@ class SyncTransport(BaseTransport):
                 self.log.debug("%s %s: 401, asking the token provider again", method, url)
                 continue
             decision = self.policy.after_response(response, attempt, options, idempotent)
-            self.log_retry(method, url, decision, attempt)
+            self.log_retry(method, url, decision, attempt, options)
             if decision.delay is None:
                 raise self.policy.error(response)
             self.sleep(decision.delay)
@@ -407,7 +425,7 @@ class AsyncTransport(BaseTransport):
                 response = await self.http.send(request)
             except httpx.TransportError as exc:
                 decision = self.policy.after_exception(exc, attempt, options, idempotent)
-                self.log_retry(method, url, decision, attempt)
+                self.log_retry(method, url, decision, attempt, options)
                 if decision.delay is None:
                     raise _wrap(exc) from exc
                 await self.sleep(decision.delay)
@@ -422,7 +440,7 @@ class AsyncTransport(BaseTransport):
                 self.log.debug("%s %s: 401, asking the token provider again", method, url)
                 continue
             decision = self.policy.after_response(response, attempt, options, idempotent)
-            self.log_retry(method, url, decision, attempt)
+            self.log_retry(method, url, decision, attempt, options)
             if decision.delay is None:
                 raise self.policy.error(response)
             await self.sleep(decision.delay)

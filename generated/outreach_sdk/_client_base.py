@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import inspect
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -23,6 +24,7 @@ from ._base_client import (
     TokenProvider,
 )
 from ._jsonapi import Decoder, Resource
+from ._types import NOT_GIVEN, NotGiven
 
 C = TypeVar("C", bound="_ClientCommon")
 
@@ -61,11 +63,14 @@ class _ClientCommon:
     def with_options(
         self: C,
         *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        max_retry_wait: float | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | None | NotGiven = NOT_GIVEN,
+        max_retry_wait: float | None | NotGiven = NOT_GIVEN,
     ) -> C:
-        """A client sharing this one's connection, with other per-call options."""
+        """A client sharing this one's connection, with other per-call options.
+
+        ``timeout=None`` removes the timeout; an option left out keeps this client's value.
+        """
         other = copy.copy(self)
         other._options = _merge(
             self._options, timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait
@@ -101,7 +106,11 @@ class _ClientCommon:
 def _merge(options: Options, **changes: Any) -> Options:
     from dataclasses import replace
 
-    return replace(options, **{k: v for k, v in changes.items() if v is not None})
+    def given(name: str, value: Any) -> bool:
+        # None removes the timeout; for the counts it means "keep", as it always has
+        return not isinstance(value, NotGiven) and (value is not None or name == "timeout")
+
+    return replace(options, **{k: v for k, v in changes.items() if given(k, v)})
 
 
 def _package(cls: type) -> str:
@@ -126,6 +135,12 @@ class SyncClientBase(_ClientCommon):
     ) -> None:
         if token is not None and token_provider is not None:
             raise TypeError("give either token or token_provider, not both")
+        if token_provider is not None and inspect.iscoroutinefunction(token_provider):
+            raise TypeError("an async token_provider needs AsyncClient")
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise TypeError(
+                f"http_client must be an httpx.Client, not {type(http_client).__name__}"
+            )
         self._options = Options(
             timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait
         )
@@ -164,6 +179,10 @@ class AsyncClientBase(_ClientCommon):
     ) -> None:
         if token is not None and token_provider is not None:
             raise TypeError("give either token or token_provider, not both")
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise TypeError(
+                f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}"
+            )
         self._options = Options(
             timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait
         )

@@ -7,9 +7,9 @@ import builtins
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 
 R = TypeVar("R", bound="Resource")
 
@@ -40,8 +40,8 @@ class Rel:
 
     wire: str
     type: str | None
-    many: bool
-    data: bool  # False: links only
+    many: bool = False
+    data: bool = True  # False: links only
     writable: bool = False
 
 
@@ -83,10 +83,24 @@ class Resource(BaseModel):
     # Generated per resource: the JSON:API type and the python -> wire name tables.
     resource_type: ClassVar[str] = ""
     relationship_specs: ClassVar[dict[str, Rel]] = {}
+    sort_keys: ClassVar[Any] = None  # the generated ``Literal`` of sort keys
+    filter_class: ClassVar[builtins.type[Any] | None] = None
+    # Derived from the above when the class is created: python name -> wire name.
     attribute_names: ClassVar[dict[str, str]] = {}
     sortable_names: ClassVar[dict[str, str]] = {}
     includable_names: ClassVar[dict[str, str]] = {}
-    filter_class: ClassVar[builtins.type[Any] | None] = None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.attribute_names = {
+            name: info.alias
+            for name, info in cls.model_fields.items()
+            if info.alias and not info.alias.startswith("@")
+        }
+        keys = get_args(cls.sort_keys) if cls.sort_keys is not None else ()
+        cls.sortable_names = {k: cls.attribute_names[k] for k in keys if k in cls.attribute_names}
+        cls.includable_names = {k: r.wire for k, r in cls.relationship_specs.items() if r.data}
 
     id: Any = Field(default=None, alias="@id")
     meta: dict[str, Any] = Field(default_factory=dict, alias="@meta")
@@ -109,19 +123,36 @@ class Resource(BaseModel):
         cls: builtins.type[R], obj: Mapping[str, Any], included: Included | None = None
     ) -> R:
         """Build the resource from a JSON:API resource object."""
-        flat: dict[str, Any] = dict(obj.get("attributes") or {})
-        flat["@id"] = obj.get("id")
-        meta = obj.get("meta")
-        if meta:
-            flat["@meta"] = meta
-        links = obj.get("links")
-        if links:
-            flat["@links"] = links
-        resource = cls.model_validate(flat)
-        resource._relationships = obj.get("relationships") or {}
-        resource._included = included
-        resource._type = str(obj.get("type") or cls.resource_type)
+        resource = cls.model_validate(_flat(obj))
+        resource._attach(obj, included)
         return resource
+
+    @classmethod
+    def _many_from_wire(
+        cls: builtins.type[R], objs: list[Mapping[str, Any]], included: Included | None = None
+    ) -> list[R]:
+        """Build resources from a list of resource objects, validated in one pass."""
+        adapter = _ADAPTERS.get(cls)
+        if adapter is None:
+            adapter = _ADAPTERS[cls] = TypeAdapter(list[cls])  # type: ignore[valid-type]
+        resources: list[R] = adapter.validate_python([_flat(obj) for obj in objs])
+        for resource, obj in zip(resources, objs):
+            resource._attach(obj, included)
+        return resources
+
+    def _attach(self, obj: Mapping[str, Any], included: Included | None) -> None:
+        # Straight into pydantic's private dict: setting private attributes one by one is slow.
+        private = self._private()
+        private["_relationships"] = obj.get("relationships") or {}
+        private["_included"] = included
+        private["_type"] = str(obj.get("type") or self.resource_type)
+
+    def _private(self) -> dict[str, Any]:
+        private = self.__pydantic_private__
+        if private is None:
+            private = {}
+            object.__setattr__(self, "__pydantic_private__", private)
+        return private
 
     def _meta(self, key: str) -> Any:
         return self.meta.get(key)
@@ -129,6 +160,22 @@ class Resource(BaseModel):
     def _meta_bool(self, key: str) -> bool | None:
         value = self.meta.get(key)
         return value if isinstance(value, bool) else None
+
+    def _meta_int(self, key: str) -> int | None:
+        value = self.meta.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def _meta_float(self, key: str) -> float | None:
+        value = self.meta.get(key)
+        return (
+            float(value)
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+            else None
+        )
+
+    def _meta_str(self, key: str) -> str | None:
+        value = self.meta.get(key)
+        return value if isinstance(value, str) else None
 
     def _to_one(self, name: str) -> Identifier | Resource | None:
         value = self._relationship(name)
@@ -145,7 +192,8 @@ class Resource(BaseModel):
     def _relationship(self, name: str) -> Any:
         """The value of a relationship property: identifier(s), included resource(s) or a link."""
         spec = self.relationship_specs[name]
-        raw = self._relationships.get(spec.wire)
+        relationships = self._private().get("_relationships")
+        raw = relationships.get(spec.wire) if relationships else None
         if not spec.data:
             links = raw.get("links") if isinstance(raw, dict) else None
             links = links if isinstance(links, dict) else {}
@@ -159,11 +207,28 @@ class Resource(BaseModel):
 
     def _resolve(self, data: Mapping[str, Any]) -> Any:
         ident = Identifier(str(data.get("type", "")), data.get("id"))
-        if self._included is not None:
-            found = self._included.get(ident)
+        included = self._private().get("_included")
+        if included is not None:
+            found = included.get(ident)
             if found is not None:
                 return found
         return ident
+
+
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def _flat(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """A resource object as the model's fields: the attributes, with id, meta and links beside."""
+    flat: dict[str, Any] = dict(obj.get("attributes") or {})
+    flat["@id"] = obj.get("id")
+    meta = obj.get("meta")
+    if meta:
+        flat["@meta"] = meta
+    links = obj.get("links")
+    if links:
+        flat["@links"] = links
+    return flat
 
 
 def _link(value: Any) -> str | None:
@@ -185,7 +250,8 @@ class GenericResource(Resource):
         return self.attributes[key]
 
     def relationship(self, wire: str) -> Any:
-        raw = self._relationships.get(wire)
+        relationships = self._private().get("_relationships")
+        raw = relationships.get(wire) if relationships else None
         data = raw.get("data") if isinstance(raw, dict) else None
         if isinstance(data, list):
             return [self._resolve(d) for d in data if isinstance(d, dict)]
@@ -219,4 +285,4 @@ class Decoder:
         if not isinstance(data, list):
             raise ValueError("the response has no list of resource objects in 'data'")
         included = self.included(doc)
-        return [cls.from_wire(item, included) for item in data if isinstance(item, dict)]
+        return cls._many_from_wire([item for item in data if isinstance(item, dict)], included)

@@ -31,6 +31,15 @@ class Page(Generic[R]):
         return value if isinstance(value, int) else None
 
 
+def _next(page: Page[Any], followed: set[str]) -> str | None:
+    """The next page's URL; ``None`` at the end, or when a server repeats a link (no endless loop)."""
+    url = page.next_url
+    if url is None or url in followed:
+        return None
+    followed.add(url)
+    return url
+
+
 class SyncPager(Generic[R]):
     """Every item of every page, fetched only as iteration reaches it."""
 
@@ -46,9 +55,10 @@ class SyncPager(Generic[R]):
 
     def pages(self) -> Iterator[Page[R]]:
         page: Page[R] | None = self._first_page()
+        followed: set[str] = set()
         while page is not None:
             yield page
-            url = page.next_url
+            url = _next(page, followed)
             page = self._follow(url) if url else None
 
     def __iter__(self) -> Iterator[R]:
@@ -81,9 +91,10 @@ class AsyncPager(Generic[R]):
 
     async def pages(self) -> AsyncIterator[Page[R]]:
         page: Page[R] | None = await self.first_page()
+        followed: set[str] = set()
         while page is not None:
             yield page
-            url = page.next_url
+            url = _next(page, followed)
             page = await self._follow(url) if url else None
 
     async def __aiter__(self) -> AsyncIterator[R]:

@@ -7,8 +7,9 @@ these methods.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+import functools
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from ._client_base import AsyncClientBase, SyncClientBase
 
 R = TypeVar("R", bound=Resource)
+T = TypeVar("T")
+P = ParamSpec("P")
 
 FieldsArg = Sequence[str] | Mapping[str, Sequence[str]] | None
 
@@ -64,12 +67,12 @@ class _Shared(Generic[R]):
         if fields:
             attributes = model.attribute_names
             relationships = {k: v.wire for k, v in model.relationship_specs.items()}
-            known: dict[str, Mapping[str, str]] = {}
-            if isinstance(fields, Mapping):
-                for type_name in fields:
-                    table = self._known_fields(type_name)
-                    if table is not None:
-                        known[type_name] = table
+            # Related types a fieldset may name: those this resource's relationships point to,
+            # with their field names when this SDK has the resource (else names go as given).
+            known: dict[str, Mapping[str, str] | None] = {}
+            for spec in model.relationship_specs.values():
+                if spec.type is not None and spec.type != model.resource_type:
+                    known[spec.type] = self._known_fields(spec.type)
             params.update(
                 encode_fields(
                     fields, model.resource_type, attributes, relationships, includes, known
@@ -261,3 +264,29 @@ class AsyncAPIResource(_Shared[R]):
         return (
             self._one(doc) if isinstance(doc, dict) and isinstance(doc.get("data"), dict) else doc
         )
+
+
+# The async operations classes reuse the sync methods themselves: a generated method only
+# collects its arguments and calls ``self._get(...)`` & co., which on ``AsyncAPIResource``
+# return coroutines (and ``_list`` an AsyncPager). ``awaitable`` wraps such a method in a real
+# coroutine function (same name, docstring and signature); ``async_pager`` only retypes ``list``.
+
+
+def awaitable(
+    method: Callable[Concatenate[Any, P], T],
+) -> Callable[Concatenate[Any, P], Awaitable[T]]:
+    """The sync method ``method`` as a coroutine function (for ``AsyncAPIResource`` subclasses)."""
+
+    @functools.wraps(method)
+    async def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        result: Any = method(self, *args, **kwargs)
+        return cast(T, await result)
+
+    return call
+
+
+def async_pager(
+    method: Callable[Concatenate[Any, P], SyncPager[T]],
+) -> Callable[Concatenate[Any, P], AsyncPager[T]]:
+    """The sync ``list`` method, typed as returning an async-iterable pager (it does, on the async class)."""
+    return method  # type: ignore[return-value]

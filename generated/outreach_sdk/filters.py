@@ -2,7 +2,7 @@
 """Typed filters for ``list(filter=...)``: one class per resource, keyword-only arguments.
 
 A value may be a scalar, a list (any of), a ``Range(start=..., end=...)`` for ordered values,
-or ``IS_NULL`` / ``NOT_NULL``. ``SequenceFilter(owner_id=5).to_params()`` shows what is sent.
+or ``IS_NULL`` / ``NOT_NULL``. ``SequenceFilter(...).to_params()`` shows what is sent.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import dataclasses
 from datetime import date, datetime
 from typing import ClassVar, Literal
 
-from ._query import IS_NULL, NOT_NULL, Filter, OrderedValue, Range, Value
+from ._query import IS_NULL, NOT_NULL, Filter, FilterSpec, OrderedValue, Range, Value
 
 __all__ = ["Filter", "Range", "IS_NULL", "NOT_NULL", "SequenceFilter"]
 
@@ -20,33 +20,37 @@ __all__ = ["Filter", "Range", "IS_NULL", "NOT_NULL", "SequenceFilter"]
 class SequenceFilter(Filter):
     """Filters for ``client.sequences.list(filter=...)``."""
 
-    wire_fields: ClassVar[dict[str, tuple[tuple[str, ...], str, bool]]] = {
-        "click_count": (("clickCount",), "int", True),
-        "created_at": (("createdAt",), "datetime", True),
-        "deliver_count": (("deliverCount",), "int", True),
-        "enabled_at": (("enabledAt",), "datetime", True),
-        "last_used_at": (("lastUsedAt",), "datetime", True),
-        "locked_at": (("lockedAt",), "datetime", True),
-        "name": (("name",), "str", False),
-        "open_count": (("openCount",), "int", True),
-        "reply_count": (("replyCount",), "int", True),
-        "sales_motion": (("salesMotion",), "str", False),
-        "share_type": (("shareType",), "enum", False),
-        "throttle_capacity": (("throttleCapacity",), "int", True),
-        "throttle_max_adds_per_day": (("throttleMaxAddsPerDay",), "int", True),
-        "updated_at": (("updatedAt",), "datetime", True),
-        "calls_id": (("calls", "id"), "int", True),
-        "content_category_memberships_id": (("contentCategoryMemberships", "id"), "int", True),
-        "creator_id": (("creator", "id"), "int", True),
-        "owner_id": (("owner", "id"), "int", True),
-        "owner_email": (("owner", "email"), "str", False),
-        "owner_first_name": (("owner", "firstName"), "str", False),
-        "owner_last_name": (("owner", "lastName"), "str", False),
-        "ruleset_id": (("ruleset", "id"), "int", True),
-        "sequence_states_id": (("sequenceStates", "id"), "int", True),
-        "sequence_steps_id": (("sequenceSteps", "id"), "int", True),
-        "tasks_id": (("tasks", "id"), "int", True),
-        "updater_id": (("updater", "id"), "int", True),
+    wire_fields: ClassVar[dict[str, FilterSpec]] = {
+        "click_count": FilterSpec(("clickCount",), "int", ordered=True),
+        "created_at": FilterSpec(("createdAt",), "datetime", ordered=True),
+        "deliver_count": FilterSpec(("deliverCount",), "int", ordered=True),
+        "enabled_at": FilterSpec(("enabledAt",), "datetime", ordered=True),
+        "last_used_at": FilterSpec(("lastUsedAt",), "datetime", ordered=True),
+        "locked_at": FilterSpec(("lockedAt",), "datetime", ordered=True),
+        "name": FilterSpec(("name",), "str"),
+        "open_count": FilterSpec(("openCount",), "int", ordered=True),
+        "reply_count": FilterSpec(("replyCount",), "int", ordered=True),
+        "sales_motion": FilterSpec(("salesMotion",), "str"),
+        "share_type": FilterSpec(
+            ("shareType",), "enum", choices=("private", "read_only", "shared")
+        ),
+        "throttle_capacity": FilterSpec(("throttleCapacity",), "int", ordered=True),
+        "throttle_max_adds_per_day": FilterSpec(("throttleMaxAddsPerDay",), "int", ordered=True),
+        "updated_at": FilterSpec(("updatedAt",), "datetime", ordered=True),
+        "calls_id": FilterSpec(("calls", "id"), "int", ordered=True),
+        "content_category_memberships_id": FilterSpec(
+            ("contentCategoryMemberships", "id"), "int", ordered=True
+        ),
+        "creator_id": FilterSpec(("creator", "id"), "int", ordered=True),
+        "owner_id": FilterSpec(("owner", "id"), "int", ordered=True),
+        "owner_email": FilterSpec(("owner", "email"), "str"),
+        "owner_first_name": FilterSpec(("owner", "firstName"), "str"),
+        "owner_last_name": FilterSpec(("owner", "lastName"), "str"),
+        "ruleset_id": FilterSpec(("ruleset", "id"), "int", ordered=True),
+        "sequence_states_id": FilterSpec(("sequenceStates", "id"), "int", ordered=True),
+        "sequence_steps_id": FilterSpec(("sequenceSteps", "id"), "int", ordered=True),
+        "tasks_id": FilterSpec(("tasks", "id"), "int", ordered=True),
+        "updater_id": FilterSpec(("updater", "id"), "int", ordered=True),
     }
     click_count: OrderedValue[int] = None
     created_at: OrderedValue[datetime] = None

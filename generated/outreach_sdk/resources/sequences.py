@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .._jsonapi import Identifier, Rel, RelatedLink, Resource
 from .._pagination import AsyncPager, SyncPager
-from .._resource_api import AsyncAPIResource, FieldsArg, SyncAPIResource
+from .._resource_api import AsyncAPIResource, FieldsArg, SyncAPIResource, async_pager, awaitable
 from .._types import NOT_GIVEN, NotGiven
 from ..filters import SequenceFilter
 
@@ -23,52 +23,95 @@ class SequenceAttributes(BaseModel):
         populate_by_name=True,
     )
     automation_percentage: float | None = Field(None, alias="automationPercentage")
+    """The percentage of "auto_email" sequence steps in this sequence."""
     bounce_count: int | None = Field(None, alias="bounceCount")
+    """The total count of bounced mailings during this sequence."""
     click_count: int | None = Field(None, alias="clickCount")
+    """The total count of clicked mailings from this sequence."""
     created_at: datetime | None = Field(None, alias="createdAt")
+    """The date and time the sequence was created."""
     deliver_count: int | None = Field(None, alias="deliverCount")
+    """The total count of delivered mailings from this sequence."""
     description: str | None = Field(None, alias="description", max_length=1024)
+    """A custom description for the sequence."""
     duration_in_days: int | None = Field(None, alias="durationInDays")
+    """The total number of days it takes to get through this sequence."""
     enabled: bool | None = Field(None, alias="enabled")
+    """A boolean value determining whether the sequence is enabled or not."""
     enabled_at: datetime | None = Field(None, alias="enabledAt")
+    """The date and time the sequence was enabled, or null if currently disabled."""
     failure_count: int | None = Field(None, alias="failureCount")
+    """The total count of failed mailings from this sequence."""
     finish_on_reply: bool | None = Field(None, alias="finishOnReply", deprecated=True)
+    """Deprecated. This boolean value exists only to maintain backward compatibility and primaryReplyAction should be used instead. True if primaryReplyAction is "finish", false otherwise."""
     last_used_at: datetime | None = Field(None, alias="lastUsedAt")
+    """The date and time the sequence was last used."""
     locked: bool | None = Field(None, alias="locked")
+    """A boolean value determining whether the sequence is locked or not."""
     locked_at: datetime | None = Field(None, alias="lockedAt")
+    """The date and time the sequence was locked, or null if currently unlocked."""
     max_activations: int | None = Field(None, alias="maxActivations")
+    """The maximum number of prospects that can be associated with the sequence. Only applies if the sequence type is "date"."""
     name: str | None = Field(None, alias="name", max_length=255)
+    """The name or the sequence."""
     negative_reply_count: int | None = Field(None, alias="negativeReplyCount")
+    """The total count of negative reply mailings from this sequence."""
     neutral_reply_count: int | None = Field(None, alias="neutralReplyCount")
+    """The total count of neutral reply mailings from this sequence."""
     num_contacted_prospects: int | None = Field(None, alias="numContactedProspects")
+    """The total count of prospects who have been either called or emailed."""
     num_replied_prospects: int | None = Field(None, alias="numRepliedProspects")
+    """The total count of prospects who have been marked as replied."""
     open_count: int | None = Field(None, alias="openCount")
+    """The total count of opened mailings from this sequence."""
     opt_out_count: int | None = Field(None, alias="optOutCount")
+    """The total count of opted out mailings from this sequence."""
     positive_reply_count: int | None = Field(None, alias="positiveReplyCount")
-    primary_reply_action: Literal["finish", "continue", "pause"] | None = Field(
+    """The total count of positive reply mailings from this sequence."""
+    primary_reply_action: Literal["finish", "continue", "pause"] | str | None = Field(
         None, alias="primaryReplyAction"
     )
+    """The action to take when the primary prospect replies. Must be one of "finish", "continue", or "pause"."""
     primary_reply_pause_duration: int | None = Field(None, alias="primaryReplyPauseDuration")
+    """The duration in seconds to pause for (before automatically finishing) after a reply from the primary prospect if the primaryReplyAction is "pause"."""
     reply_count: int | None = Field(None, alias="replyCount")
+    """The total count of replied mailings from this sequence."""
     sales_motion: str | None = Field(None, alias="salesMotion", max_length=255)
+    """The sales engagement type of the sequence."""
     schedule_count: int | None = Field(None, alias="scheduleCount")
-    schedule_interval_type: Literal["calendar", "schedule"] | None = Field(
+    """The total count of scheduled mailings from this sequence."""
+    schedule_interval_type: Literal["calendar", "schedule"] | str | None = Field(
         None, alias="scheduleIntervalType"
     )
-    secondary_reply_action: Literal["finish", "continue", "pause"] | None = Field(
+    """The schedule interval type must be either "calendar" or "schedule\x22"""
+    secondary_reply_action: Literal["finish", "continue", "pause"] | str | None = Field(
         None, alias="secondaryReplyAction"
     )
+    """The action to take when someone other than the primary prospect replies. Must be one of "finish", "continue", or "pause"."""
     secondary_reply_pause_duration: int | None = Field(None, alias="secondaryReplyPauseDuration")
+    """The duration in seconds to pause for (before automatically finishing) after a reply from anyone other than the primary prospect if the secondaryReplyAction is "pause"."""
     sequence_step_count: int | None = Field(None, alias="sequenceStepCount")
-    sequence_type: Literal["date", "interval"] | None = Field(None, alias="sequenceType")
-    share_type: Literal["private", "read_only", "shared"] | None = Field(None, alias="shareType")
+    """The total number of sequence steps in this sequence."""
+    sequence_type: Literal["date", "interval"] | str | None = Field(None, alias="sequenceType")
+    """The sequence type must be either "date" or "interval"."""
+    share_type: Literal["private", "read_only", "shared"] | str | None = Field(
+        None, alias="shareType"
+    )
+    """The sequence share type must be either "private", "read_only" or "shared"."""
     tags: list[str] | None = Field(None, alias="tags")
+    """A list of tag values associated with the sequence (e.g. ["Tier 1", "Inbound Leads"])"""
     throttle_capacity: int | None = Field(None, alias="throttleCapacity")
+    """The maximum number of associated sequence states per user that can be active at a one time."""
     throttle_max_adds_per_day: int | None = Field(None, alias="throttleMaxAddsPerDay")
+    """The maximum number of associated sequence states per user that can be added to the sequence each day."""
     throttle_paused: bool | None = Field(None, alias="throttlePaused")
+    """A boolean value determining whether the throttling of sequence states is paused or not."""
     throttle_paused_at: datetime | None = Field(None, alias="throttlePausedAt")
+    """The date and time the sequence state throttling was paused, or null if not currently paused."""
     transactional: bool | None = Field(None, alias="transactional")
+    """A boolean value determining whether prospect opt out preferences are respected. Intended only for non-marketing sequences."""
     updated_at: datetime | None = Field(None, alias="updatedAt")
+    """The date and time the sequence was last updated."""
 
 
 class SequenceWrite(BaseModel):
@@ -76,28 +119,45 @@ class SequenceWrite(BaseModel):
         populate_by_name=True,
     )
     description: str | None = Field(None, alias="description", max_length=1024)
+    """A custom description for the sequence."""
     finish_on_reply: bool | None = Field(None, alias="finishOnReply", deprecated=True)
+    """Deprecated. This boolean value exists only to maintain backward compatibility and primaryReplyAction should be used instead. True if primaryReplyAction is "finish", false otherwise."""
     max_activations: int | None = Field(None, alias="maxActivations")
+    """The maximum number of prospects that can be associated with the sequence. Only applies if the sequence type is "date"."""
     name: str | None = Field(None, alias="name", max_length=255)
+    """The name or the sequence."""
     primary_reply_action: Literal["finish", "continue", "pause"] | None = Field(
         None, alias="primaryReplyAction"
     )
+    """The action to take when the primary prospect replies. Must be one of "finish", "continue", or "pause"."""
     primary_reply_pause_duration: int | None = Field(None, alias="primaryReplyPauseDuration")
+    """The duration in seconds to pause for (before automatically finishing) after a reply from the primary prospect if the primaryReplyAction is "pause"."""
     sales_motion: str | None = Field(None, alias="salesMotion", max_length=255)
+    """The sales engagement type of the sequence."""
     schedule_interval_type: Literal["calendar", "schedule"] | None = Field(
         None, alias="scheduleIntervalType"
     )
+    """The schedule interval type must be either "calendar" or "schedule\x22"""
     secondary_reply_action: Literal["finish", "continue", "pause"] | None = Field(
         None, alias="secondaryReplyAction"
     )
+    """The action to take when someone other than the primary prospect replies. Must be one of "finish", "continue", or "pause"."""
     secondary_reply_pause_duration: int | None = Field(None, alias="secondaryReplyPauseDuration")
+    """The duration in seconds to pause for (before automatically finishing) after a reply from anyone other than the primary prospect if the secondaryReplyAction is "pause"."""
     sequence_type: Literal["date", "interval"] | None = Field(None, alias="sequenceType")
+    """The sequence type must be either "date" or "interval"."""
     share_type: Literal["private", "read_only", "shared"] | None = Field(None, alias="shareType")
+    """The sequence share type must be either "private", "read_only" or "shared"."""
     tags: list[str] | None = Field(None, alias="tags")
+    """A list of tag values associated with the sequence (e.g. ["Tier 1", "Inbound Leads"])"""
     throttle_capacity: int | None = Field(None, alias="throttleCapacity")
+    """The maximum number of associated sequence states per user that can be active at a one time."""
     throttle_max_adds_per_day: int | None = Field(None, alias="throttleMaxAddsPerDay")
+    """The maximum number of associated sequence states per user that can be added to the sequence each day."""
     throttle_paused: bool | None = Field(None, alias="throttlePaused")
+    """A boolean value determining whether the throttling of sequence states is paused or not."""
     transactional: bool | None = Field(None, alias="transactional")
+    """A boolean value determining whether prospect opt out preferences are respected. Intended only for non-marketing sequences."""
 
 
 SequenceSortKey = Literal[
@@ -197,91 +257,21 @@ class Sequence(SequenceAttributes, Resource):
     """Leverage emailing within Sequences to engage each individual persona more effectively, and queue up the right actions at the right time."""
 
     resource_type = "sequence"
-    attribute_names = {
-        "automation_percentage": "automationPercentage",
-        "bounce_count": "bounceCount",
-        "click_count": "clickCount",
-        "created_at": "createdAt",
-        "deliver_count": "deliverCount",
-        "description": "description",
-        "duration_in_days": "durationInDays",
-        "enabled": "enabled",
-        "enabled_at": "enabledAt",
-        "failure_count": "failureCount",
-        "finish_on_reply": "finishOnReply",
-        "last_used_at": "lastUsedAt",
-        "locked": "locked",
-        "locked_at": "lockedAt",
-        "max_activations": "maxActivations",
-        "name": "name",
-        "negative_reply_count": "negativeReplyCount",
-        "neutral_reply_count": "neutralReplyCount",
-        "num_contacted_prospects": "numContactedProspects",
-        "num_replied_prospects": "numRepliedProspects",
-        "open_count": "openCount",
-        "opt_out_count": "optOutCount",
-        "positive_reply_count": "positiveReplyCount",
-        "primary_reply_action": "primaryReplyAction",
-        "primary_reply_pause_duration": "primaryReplyPauseDuration",
-        "reply_count": "replyCount",
-        "sales_motion": "salesMotion",
-        "schedule_count": "scheduleCount",
-        "schedule_interval_type": "scheduleIntervalType",
-        "secondary_reply_action": "secondaryReplyAction",
-        "secondary_reply_pause_duration": "secondaryReplyPauseDuration",
-        "sequence_step_count": "sequenceStepCount",
-        "sequence_type": "sequenceType",
-        "share_type": "shareType",
-        "tags": "tags",
-        "throttle_capacity": "throttleCapacity",
-        "throttle_max_adds_per_day": "throttleMaxAddsPerDay",
-        "throttle_paused": "throttlePaused",
-        "throttle_paused_at": "throttlePausedAt",
-        "transactional": "transactional",
-        "updated_at": "updatedAt",
-    }
-    sortable_names = {
-        "click_count": "clickCount",
-        "created_at": "createdAt",
-        "deliver_count": "deliverCount",
-        "enabled_at": "enabledAt",
-        "last_used_at": "lastUsedAt",
-        "locked_at": "lockedAt",
-        "name": "name",
-        "open_count": "openCount",
-        "reply_count": "replyCount",
-        "share_type": "shareType",
-        "throttle_capacity": "throttleCapacity",
-        "throttle_max_adds_per_day": "throttleMaxAddsPerDay",
-        "updated_at": "updatedAt",
-    }
-    includable_names = {
-        "content_category_memberships": "contentCategoryMemberships",
-        "creator": "creator",
-        "owner": "owner",
-        "ruleset": "ruleset",
-        "schedule": "schedule",
-        "sequence_steps": "sequenceSteps",
-        "updater": "updater",
-    }
+    sort_keys = SequenceSortKey
     relationship_specs = {
-        "calls": Rel("calls", None, many=False, data=False, writable=False),
+        "calls": Rel("calls", None, data=False),
         "content_category_memberships": Rel(
-            "contentCategoryMemberships",
-            "contentCategoryMembership",
-            many=True,
-            data=True,
-            writable=False,
+            "contentCategoryMemberships", "contentCategoryMembership", many=True
         ),
-        "creator": Rel("creator", "user", many=False, data=True, writable=False),
-        "mailings": Rel("mailings", None, many=False, data=False, writable=False),
-        "owner": Rel("owner", "user", many=False, data=True, writable=True),
-        "ruleset": Rel("ruleset", "ruleset", many=False, data=True, writable=True),
-        "schedule": Rel("schedule", "schedule", many=False, data=True, writable=True),
-        "sequence_states": Rel("sequenceStates", None, many=False, data=False, writable=False),
-        "sequence_steps": Rel("sequenceSteps", "sequenceStep", many=True, data=True, writable=True),
-        "tasks": Rel("tasks", None, many=False, data=False, writable=False),
-        "updater": Rel("updater", "user", many=False, data=True, writable=False),
+        "creator": Rel("creator", "user"),
+        "mailings": Rel("mailings", None, data=False),
+        "owner": Rel("owner", "user", writable=True),
+        "ruleset": Rel("ruleset", "ruleset", writable=True),
+        "schedule": Rel("schedule", "schedule", writable=True),
+        "sequence_states": Rel("sequenceStates", None, data=False),
+        "sequence_steps": Rel("sequenceSteps", "sequenceStep", many=True, writable=True),
+        "tasks": Rel("tasks", None, data=False),
+        "updater": Rel("updater", "user"),
     }
     filter_class = SequenceFilter
 
@@ -427,9 +417,9 @@ class Sequences(SyncAPIResource[Sequence]):
         throttle_max_adds_per_day: int | None | NotGiven = NOT_GIVEN,
         throttle_paused: bool | None | NotGiven = NOT_GIVEN,
         transactional: bool | None | NotGiven = NOT_GIVEN,
-        owner: int | str | None | NotGiven = NOT_GIVEN,
-        ruleset: int | str | None | NotGiven = NOT_GIVEN,
-        schedule: int | str | None | NotGiven = NOT_GIVEN,
+        owner: int | None | NotGiven = NOT_GIVEN,
+        ruleset: int | None | NotGiven = NOT_GIVEN,
+        schedule: int | None | NotGiven = NOT_GIVEN,
         sequence_steps: _abc.Sequence[int] | None | NotGiven = NOT_GIVEN,
     ) -> Sequence:
         """Create a New Sequence"""
@@ -458,9 +448,9 @@ class Sequences(SyncAPIResource[Sequence]):
         throttle_max_adds_per_day: int | None | NotGiven = NOT_GIVEN,
         throttle_paused: bool | None | NotGiven = NOT_GIVEN,
         transactional: bool | None | NotGiven = NOT_GIVEN,
-        owner: int | str | None | NotGiven = NOT_GIVEN,
-        ruleset: int | str | None | NotGiven = NOT_GIVEN,
-        schedule: int | str | None | NotGiven = NOT_GIVEN,
+        owner: int | None | NotGiven = NOT_GIVEN,
+        ruleset: int | None | NotGiven = NOT_GIVEN,
+        schedule: int | None | NotGiven = NOT_GIVEN,
         sequence_steps: _abc.Sequence[int] | None | NotGiven = NOT_GIVEN,
     ) -> Sequence:
         """Update a Sequence
@@ -471,7 +461,7 @@ class Sequences(SyncAPIResource[Sequence]):
 
     def delete(self, id: int) -> None:
         """Delete an Existing Sequence by ID"""
-        self._delete(id)
+        return self._delete(id)
 
     def activate(
         self,
@@ -507,153 +497,16 @@ class Sequences(SyncAPIResource[Sequence]):
 
 
 class AsyncSequences(AsyncAPIResource[Sequence]):
-    """The sequence operations: ``await client.sequences.<method>(...)``."""
+    """The sequence operations, awaitable: ``await client.sequences.<method>(...)``; ``list()`` is iterated with ``async for``. The methods are those of Sequences."""
 
     model = Sequence
     write_model = SequenceWrite
     path = "/sequences"
 
-    def list(
-        self,
-        *,
-        filter: SequenceFilter | None = None,
-        sort: _abc.Sequence[SequenceSortKey] | None = None,
-        fields: (
-            _abc.Sequence[SequenceFieldName] | _abc.Mapping[str, _abc.Sequence[str]] | None
-        ) = None,
-        include: _abc.Sequence[SequenceInclude] | None = None,
-        page_size: int | None = None,
-        count: bool = False,
-        authorization_meta: bool = False,
-    ) -> AsyncPager[Sequence]:
-        """Get a Collection of Sequences
-
-        Returns a lazy iterable over every item of every page; it follows ``links.next`` only as it goes.
-        """
-        return self._list(
-            filter=filter,
-            sort=sort,
-            fields=fields,
-            include=include,
-            page_size=page_size,
-            count=count,
-            authorization_meta=authorization_meta,
-        )
-
-    async def get(
-        self,
-        id: int,
-        *,
-        include: _abc.Sequence[SequenceInclude] | None = None,
-        fields: (
-            _abc.Sequence[SequenceFieldName] | _abc.Mapping[str, _abc.Sequence[str]] | None
-        ) = None,
-        authorization_meta: bool = False,
-    ) -> Sequence:
-        """Get a Sequence by ID"""
-        return await self._get(
-            id,
-            include=include,
-            fields=fields,
-            authorization_meta=authorization_meta,
-        )
-
-    async def create(
-        self,
-        *,
-        description: str | None | NotGiven = NOT_GIVEN,
-        finish_on_reply: bool | None | NotGiven = NOT_GIVEN,
-        max_activations: int | None | NotGiven = NOT_GIVEN,
-        name: str | None | NotGiven = NOT_GIVEN,
-        primary_reply_action: Literal["finish", "continue", "pause"] | None | NotGiven = NOT_GIVEN,
-        primary_reply_pause_duration: int | None | NotGiven = NOT_GIVEN,
-        sales_motion: str | None | NotGiven = NOT_GIVEN,
-        schedule_interval_type: Literal["calendar", "schedule"] | None | NotGiven = NOT_GIVEN,
-        secondary_reply_action: (
-            Literal["finish", "continue", "pause"] | None | NotGiven
-        ) = NOT_GIVEN,
-        secondary_reply_pause_duration: int | None | NotGiven = NOT_GIVEN,
-        sequence_type: Literal["date", "interval"] | None | NotGiven = NOT_GIVEN,
-        share_type: Literal["private", "read_only", "shared"] | None | NotGiven = NOT_GIVEN,
-        tags: List[str] | None | NotGiven = NOT_GIVEN,
-        throttle_capacity: int | None | NotGiven = NOT_GIVEN,
-        throttle_max_adds_per_day: int | None | NotGiven = NOT_GIVEN,
-        throttle_paused: bool | None | NotGiven = NOT_GIVEN,
-        transactional: bool | None | NotGiven = NOT_GIVEN,
-        owner: int | str | None | NotGiven = NOT_GIVEN,
-        ruleset: int | str | None | NotGiven = NOT_GIVEN,
-        schedule: int | str | None | NotGiven = NOT_GIVEN,
-        sequence_steps: _abc.Sequence[int] | None | NotGiven = NOT_GIVEN,
-    ) -> Sequence:
-        """Create a New Sequence"""
-        return await self._create(locals())
-
-    async def update(
-        self,
-        id: int,
-        *,
-        description: str | None | NotGiven = NOT_GIVEN,
-        finish_on_reply: bool | None | NotGiven = NOT_GIVEN,
-        max_activations: int | None | NotGiven = NOT_GIVEN,
-        name: str | None | NotGiven = NOT_GIVEN,
-        primary_reply_action: Literal["finish", "continue", "pause"] | None | NotGiven = NOT_GIVEN,
-        primary_reply_pause_duration: int | None | NotGiven = NOT_GIVEN,
-        sales_motion: str | None | NotGiven = NOT_GIVEN,
-        schedule_interval_type: Literal["calendar", "schedule"] | None | NotGiven = NOT_GIVEN,
-        secondary_reply_action: (
-            Literal["finish", "continue", "pause"] | None | NotGiven
-        ) = NOT_GIVEN,
-        secondary_reply_pause_duration: int | None | NotGiven = NOT_GIVEN,
-        sequence_type: Literal["date", "interval"] | None | NotGiven = NOT_GIVEN,
-        share_type: Literal["private", "read_only", "shared"] | None | NotGiven = NOT_GIVEN,
-        tags: List[str] | None | NotGiven = NOT_GIVEN,
-        throttle_capacity: int | None | NotGiven = NOT_GIVEN,
-        throttle_max_adds_per_day: int | None | NotGiven = NOT_GIVEN,
-        throttle_paused: bool | None | NotGiven = NOT_GIVEN,
-        transactional: bool | None | NotGiven = NOT_GIVEN,
-        owner: int | str | None | NotGiven = NOT_GIVEN,
-        ruleset: int | str | None | NotGiven = NOT_GIVEN,
-        schedule: int | str | None | NotGiven = NOT_GIVEN,
-        sequence_steps: _abc.Sequence[int] | None | NotGiven = NOT_GIVEN,
-    ) -> Sequence:
-        """Update a Sequence
-
-        Only the arguments given are sent; ``None`` sends null.
-        """
-        return await self._update(id, locals())
-
-    async def delete(self, id: int) -> None:
-        """Delete an Existing Sequence by ID"""
-        await self._delete(id)
-
-    async def activate(
-        self,
-        id: int,
-    ) -> Sequence:
-        """Activate
-
-        ### Member Action
-
-        Enables the sequence.
-        """
-        result = await self._action(
-            "actions/activate",
-            id,
-        )
-        return cast(Sequence, result)
-
-    async def deactivate(
-        self,
-        id: int,
-    ) -> Sequence:
-        """Deactivate
-
-        ### Member Action
-
-        Disables the sequence.
-        """
-        result = await self._action(
-            "actions/deactivate",
-            id,
-        )
-        return cast(Sequence, result)
+    list = async_pager(Sequences.list)
+    get = awaitable(Sequences.get)
+    create = awaitable(Sequences.create)
+    update = awaitable(Sequences.update)
+    delete = awaitable(Sequences.delete)
+    activate = awaitable(Sequences.activate)
+    deactivate = awaitable(Sequences.deactivate)
