@@ -1,3 +1,10 @@
-from .cli import main
+import sys
 
-raise SystemExit(main())
+try:
+    from .cli import main
+
+    code = main()
+except KeyboardInterrupt:  # Ctrl-C while the command line itself was still being imported
+    sys.stderr.write("sdkgen: interrupted; the output folder was left as it was\n")
+    code = 130
+raise SystemExit(code)

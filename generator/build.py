@@ -29,6 +29,7 @@ UNSUPPORTED_SCHEMA_KEYS = (
 ORDERED = {"int", "float", "datetime", "date"}
 FILTER_KINDS = ("str", "int", "float", "bool", "datetime", "date", "enum")
 MAX_INLINE_DEPTH = 32
+MAX_INLINE_NODES = 10_000
 
 
 @dataclass
@@ -42,12 +43,15 @@ def build(doc: Document, package: str) -> Api:
     progress.step("building the IR")
     root = doc.root
     collections: dict[str, _Collection] = {}
+    skipped: list[str] = []
     for path, item in sorted(root["paths"].items()):
         if not isinstance(item, dict):
             raise SpecError(doc.display, f"#/paths/{escape(path)}", "a path item must be an object")
         item, _ = doc.resolve(item, f"#/paths/{escape(path)}")
         for method in ("get", "put", "post", "patch", "delete"):
             op = item.get(method)
+            if isinstance(op, dict) and "x-sdkgen-unsupported" in op:
+                skipped.append(f"#/paths/{escape(path)}/{method}: {op['x-sdkgen-unsupported']}; left out of the SDK")
             if not isinstance(op, dict) or "x-sdkgen-kind" not in op:
                 continue
             coll = collections.setdefault(op["x-sdkgen-collection"], _Collection(op["x-sdkgen-collection"]))
@@ -98,6 +102,7 @@ def build(doc: Document, package: str) -> Api:
         spec_name=doc.path.name,
         resources=tuple(sorted(resources, key=lambda r: r.accessor)),
         meta_query_params=tuple(meta_params),
+        skipped=tuple(skipped),
     )
 
 
@@ -560,8 +565,24 @@ def _types(schema: dict[str, Any]) -> tuple[list[str], bool]:
     return [x for x in types if x != "null"], nullable
 
 
-def _normalise_schema(doc: Document, schema: dict[str, Any], pointer: str, depth: int = 0, seen: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Inline $refs and turn 3.1 forms into 3.0 forms (``type: [X, null]`` -> ``nullable``)."""
+def _normalise_schema(
+    doc: Document,
+    schema: dict[str, Any],
+    pointer: str,
+    depth: int = 0,
+    seen: tuple[str, ...] = (),
+    budget: list[int] | None = None,
+) -> dict[str, Any]:
+    """Inline $refs and turn 3.1 forms into 3.0 forms (``type: [X, null]`` -> ``nullable``).
+
+    ``budget`` counts the schemas visited for one attribute: many refs to refs to refs (a
+    "$ref bomb") would otherwise expand exponentially.
+    """
+    if budget is None:
+        budget = [MAX_INLINE_NODES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise SpecError(doc.display, pointer, f"the schema expands to more than {MAX_INLINE_NODES} schemas")
     if depth > MAX_INLINE_DEPTH:
         raise SpecError(doc.display, pointer, "the schema nests too deeply")
     if isinstance(schema, dict) and "$ref" in schema:
@@ -569,7 +590,7 @@ def _normalise_schema(doc: Document, schema: dict[str, Any], pointer: str, depth
         if ref in seen:
             raise SpecError(doc.display, pointer, f"recursive schema through {ref!r} is not supported in attributes")
         target, target_ptr = doc.resolve(schema, pointer)
-        return _normalise_schema(doc, target, target_ptr, depth + 1, (*seen, ref))
+        return _normalise_schema(doc, target, target_ptr, depth + 1, (*seen, ref), budget)
     if not isinstance(schema, dict):
         raise SpecError(doc.display, pointer, "a schema must be an object")
     out: dict[str, Any] = {}
@@ -586,13 +607,13 @@ def _normalise_schema(doc: Document, schema: dict[str, Any], pointer: str, depth
             if len(variants) != len(schema[key]):
                 nullable = True
             if len(variants) == 1:
-                inner = _normalise_schema(doc, variants[0], f"{pointer}/{key}/0", depth + 1, seen)
+                inner = _normalise_schema(doc, variants[0], f"{pointer}/{key}/0", depth + 1, seen, budget)
                 inner_nullable = inner.pop("nullable", False)
                 out.update(inner)
                 nullable = nullable or inner_nullable
             else:
                 out[key] = [
-                    _normalise_schema(doc, v, f"{pointer}/{key}/{i}", depth + 1, seen) for i, v in enumerate(variants)
+                    _normalise_schema(doc, v, f"{pointer}/{key}/{i}", depth + 1, seen, budget) for i, v in enumerate(variants)
                 ]
     if types:
         out["type"] = types[0] if len(types) == 1 else None
@@ -611,10 +632,10 @@ def _normalise_schema(doc: Document, schema: dict[str, Any], pointer: str, depth
         out.pop("maxLength", None)
         out.pop("minLength", None)
     if "items" in schema:
-        out["items"] = _normalise_schema(doc, schema["items"], f"{pointer}/items", depth + 1, seen)
+        out["items"] = _normalise_schema(doc, schema["items"], f"{pointer}/items", depth + 1, seen, budget)
     if isinstance(schema.get("properties"), dict):
         out["properties"] = {
-            str(k): _normalise_schema(doc, v, f"{pointer}/properties/{escape(str(k))}", depth + 1, seen)
+            str(k): _normalise_schema(doc, v, f"{pointer}/properties/{escape(str(k))}", depth + 1, seen, budget)
             for k, v in schema["properties"].items()
         }
     if nullable:

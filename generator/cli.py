@@ -236,6 +236,8 @@ def _generate(config: Config, started: float, fail_on_change: bool = False) -> i
         f"sdkgen: wrote {config.out} ({len(result.files)} files, {n_res} resource{'s' if n_res != 1 else ''}; "
         f"{len(changed)} changed) in {elapsed:.1f}s"
     )
+    for note in result.api.skipped:
+        _say(f"warning: {config.spec}:{note}")
     old_surface = previous.get("surface") if previous else None
     if isinstance(old_surface, dict):
         print(f"sdkgen: {summary_line(diff_surfaces(old_surface, result.surface))}")

@@ -135,3 +135,4 @@ class Api:
     spec_name: str  # the spec's file name, for headers
     resources: tuple[Resource, ...]
     meta_query_params: tuple[str, ...] = field(default=())  # e.g. ("provideAuthorizationMeta",)
+    skipped: tuple[str, ...] = ()  # operations the SDK leaves out, each "pointer: why"

@@ -32,9 +32,16 @@ def pool() -> Executor:
             ctx.set_forkserver_preload(PRELOAD)
         except ValueError:  # pragma: no cover - no fork server on this platform
             ctx = multiprocessing.get_context()
-        _POOL = ProcessPoolExecutor(max_workers=cpus(), mp_context=ctx)
+        _POOL = ProcessPoolExecutor(max_workers=cpus(), mp_context=ctx, initializer=_ignore_sigint)
         atexit.register(shutdown)
     return _POOL
+
+
+def _ignore_sigint() -> None:
+    """Ctrl-C is the main process's to handle (exit 130, one line); workers just stop when it goes."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def shutdown() -> None:
