@@ -115,10 +115,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _Parser(argparse.ArgumentParser):
-    pass
-
-
 def _say(text: str) -> None:
     """One line on stderr; spec text in it cannot start a new line or drive the terminal."""
     safe = "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii") for c in text)
