@@ -137,6 +137,33 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The console entry point (``sdkgen`` and ``python -m generator``)."""
+    code = main()
+    if code == 130:
+        exit_interrupted()
+    sys.exit(code)
+
+
+def exit_interrupted() -> None:
+    """Leave with 130 after Ctrl-C: end the worker processes first (they may be mid-task), and
+    keep ignoring SIGINT (the terminal sends it to the whole process group) while shutting down."""
+    _ignore_further_interrupts()
+    if "generator.workers" in sys.modules:
+        sys.modules["generator.workers"].terminate()
+    sys.exit(130)
+
+
+def _ignore_further_interrupts() -> None:
+    """A second Ctrl-C (or the process group's copy of it) must not cut the orderly exit short."""
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        pass
+
+
 def _main(argv: list[str] | None) -> int:
     parser = _parser()
     try:

@@ -32,16 +32,26 @@ def pool() -> Executor:
             ctx.set_forkserver_preload(PRELOAD)
         except ValueError:  # pragma: no cover - no fork server on this platform
             ctx = multiprocessing.get_context()
-        _POOL = ProcessPoolExecutor(max_workers=cpus(), mp_context=ctx, initializer=_ignore_sigint)
+        _POOL = ProcessPoolExecutor(max_workers=cpus(), mp_context=ctx, initializer=_quiet_sigint)
         atexit.register(shutdown)
     return _POOL
 
 
-def _ignore_sigint() -> None:
-    """Ctrl-C is the main process's to handle (exit 130, one line); workers just stop when it goes."""
+def _quiet_sigint() -> None:
+    """Ctrl-C is the main process's to report (exit 130, one line): a worker just ends, silently."""
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def terminate() -> None:
+    """End the workers now (after Ctrl-C), without waiting for what they were doing."""
+    global _POOL
+    if _POOL is not None:
+        for process in list((getattr(_POOL, "_processes", None) or {}).values()):
+            process.terminate()
+        _POOL.shutdown(wait=True, cancel_futures=True)
+        _POOL = None
 
 
 def shutdown() -> None:

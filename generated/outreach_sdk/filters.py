@@ -3,78 +3,31 @@
 
 A value may be a scalar, a list (any of), a ``Range(start=..., end=...)`` for ordered values,
 or ``IS_NULL`` / ``NOT_NULL``. ``SequenceFilter(...).to_params()`` shows what is sent.
+
+Each class lives in its resource's module and is imported from there on first use, so importing
+this module stays cheap however many resources the SDK has.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import date, datetime
-from typing import ClassVar, Literal
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from ._query import IS_NULL, NOT_NULL, Filter, FilterSpec, OrderedValue, Range, Value
+from ._query import IS_NULL, NOT_NULL, Filter, Range
+
+if TYPE_CHECKING:
+    from .resources.sequences import SequenceFilter
 
 __all__ = ["Filter", "Range", "IS_NULL", "NOT_NULL", "SequenceFilter"]
 
+_LAZY: dict[str, str] = {
+    "SequenceFilter": "sequences",
+}
 
-@dataclasses.dataclass(frozen=True, kw_only=True, repr=False)
-class SequenceFilter(Filter):
-    """Filters for ``client.sequences.list(filter=...)``."""
 
-    wire_fields: ClassVar[dict[str, FilterSpec]] = {
-        "click_count": FilterSpec(("clickCount",), "int", ordered=True),
-        "created_at": FilterSpec(("createdAt",), "datetime", ordered=True),
-        "deliver_count": FilterSpec(("deliverCount",), "int", ordered=True),
-        "enabled_at": FilterSpec(("enabledAt",), "datetime", ordered=True),
-        "last_used_at": FilterSpec(("lastUsedAt",), "datetime", ordered=True),
-        "locked_at": FilterSpec(("lockedAt",), "datetime", ordered=True),
-        "name": FilterSpec(("name",), "str"),
-        "open_count": FilterSpec(("openCount",), "int", ordered=True),
-        "reply_count": FilterSpec(("replyCount",), "int", ordered=True),
-        "sales_motion": FilterSpec(("salesMotion",), "str"),
-        "share_type": FilterSpec(
-            ("shareType",), "enum", choices=("private", "read_only", "shared")
-        ),
-        "throttle_capacity": FilterSpec(("throttleCapacity",), "int", ordered=True),
-        "throttle_max_adds_per_day": FilterSpec(("throttleMaxAddsPerDay",), "int", ordered=True),
-        "updated_at": FilterSpec(("updatedAt",), "datetime", ordered=True),
-        "calls_id": FilterSpec(("calls", "id"), "int", ordered=True),
-        "content_category_memberships_id": FilterSpec(
-            ("contentCategoryMemberships", "id"), "int", ordered=True
-        ),
-        "creator_id": FilterSpec(("creator", "id"), "int", ordered=True),
-        "owner_id": FilterSpec(("owner", "id"), "int", ordered=True),
-        "owner_email": FilterSpec(("owner", "email"), "str"),
-        "owner_first_name": FilterSpec(("owner", "firstName"), "str"),
-        "owner_last_name": FilterSpec(("owner", "lastName"), "str"),
-        "ruleset_id": FilterSpec(("ruleset", "id"), "int", ordered=True),
-        "sequence_states_id": FilterSpec(("sequenceStates", "id"), "int", ordered=True),
-        "sequence_steps_id": FilterSpec(("sequenceSteps", "id"), "int", ordered=True),
-        "tasks_id": FilterSpec(("tasks", "id"), "int", ordered=True),
-        "updater_id": FilterSpec(("updater", "id"), "int", ordered=True),
-    }
-    click_count: OrderedValue[int] = None
-    created_at: OrderedValue[datetime] = None
-    deliver_count: OrderedValue[int] = None
-    enabled_at: OrderedValue[datetime] = None
-    last_used_at: OrderedValue[datetime] = None
-    locked_at: OrderedValue[datetime] = None
-    name: Value[str] = None
-    open_count: OrderedValue[int] = None
-    reply_count: OrderedValue[int] = None
-    sales_motion: Value[str] = None
-    share_type: Value[Literal["private", "read_only", "shared"]] = None
-    throttle_capacity: OrderedValue[int] = None
-    throttle_max_adds_per_day: OrderedValue[int] = None
-    updated_at: OrderedValue[datetime] = None
-    calls_id: OrderedValue[int] = None
-    content_category_memberships_id: OrderedValue[int] = None
-    creator_id: OrderedValue[int] = None
-    owner_id: OrderedValue[int] = None
-    owner_email: Value[str] = None
-    owner_first_name: Value[str] = None
-    owner_last_name: Value[str] = None
-    ruleset_id: OrderedValue[int] = None
-    sequence_states_id: OrderedValue[int] = None
-    sequence_steps_id: OrderedValue[int] = None
-    tasks_id: OrderedValue[int] = None
-    updater_id: OrderedValue[int] = None
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    package = __name__.rsplit(".", 1)[0]
+    return getattr(importlib.import_module(f"{package}.resources.{module}"), name)

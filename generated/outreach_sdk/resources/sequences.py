@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import collections.abc as _abc
+import dataclasses
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, List, Literal, cast
 
@@ -13,9 +14,9 @@ from .._jsonapi import Identifier, Rel, RelatedLink, Resource
 from .._pagination import AsyncPager, SyncPager
 from .._resource_api import AsyncAPIResource, FieldsArg, SyncAPIResource, async_pager, awaitable
 from .._types import NOT_GIVEN, NotGiven
-from ..filters import SequenceFilter
+from .._query import Filter, FilterSpec, OrderedValue, Value
 
-__all__ = ["Sequence", "SequenceWrite", "Sequences", "AsyncSequences"]
+__all__ = ["Sequence", "SequenceWrite", "SequenceFilter", "Sequences", "AsyncSequences"]
 
 
 class SequenceAttributes(BaseModel):
@@ -158,6 +159,70 @@ class SequenceWrite(BaseModel):
     """A boolean value determining whether the throttling of sequence states is paused or not."""
     transactional: bool | None = Field(None, alias="transactional")
     """A boolean value determining whether prospect opt out preferences are respected. Intended only for non-marketing sequences."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, repr=False)
+class SequenceFilter(Filter):
+    """Filters for ``client.sequences.list(filter=...)`` (also importable from ``outreach_sdk.filters``)."""
+
+    wire_fields: ClassVar[dict[str, FilterSpec]] = {
+        "click_count": FilterSpec(("clickCount",), "int", ordered=True),
+        "created_at": FilterSpec(("createdAt",), "datetime", ordered=True),
+        "deliver_count": FilterSpec(("deliverCount",), "int", ordered=True),
+        "enabled_at": FilterSpec(("enabledAt",), "datetime", ordered=True),
+        "last_used_at": FilterSpec(("lastUsedAt",), "datetime", ordered=True),
+        "locked_at": FilterSpec(("lockedAt",), "datetime", ordered=True),
+        "name": FilterSpec(("name",), "str"),
+        "open_count": FilterSpec(("openCount",), "int", ordered=True),
+        "reply_count": FilterSpec(("replyCount",), "int", ordered=True),
+        "sales_motion": FilterSpec(("salesMotion",), "str"),
+        "share_type": FilterSpec(
+            ("shareType",), "enum", choices=("private", "read_only", "shared")
+        ),
+        "throttle_capacity": FilterSpec(("throttleCapacity",), "int", ordered=True),
+        "throttle_max_adds_per_day": FilterSpec(("throttleMaxAddsPerDay",), "int", ordered=True),
+        "updated_at": FilterSpec(("updatedAt",), "datetime", ordered=True),
+        "calls_id": FilterSpec(("calls", "id"), "int", ordered=True),
+        "content_category_memberships_id": FilterSpec(
+            ("contentCategoryMemberships", "id"), "int", ordered=True
+        ),
+        "creator_id": FilterSpec(("creator", "id"), "int", ordered=True),
+        "owner_id": FilterSpec(("owner", "id"), "int", ordered=True),
+        "owner_email": FilterSpec(("owner", "email"), "str"),
+        "owner_first_name": FilterSpec(("owner", "firstName"), "str"),
+        "owner_last_name": FilterSpec(("owner", "lastName"), "str"),
+        "ruleset_id": FilterSpec(("ruleset", "id"), "int", ordered=True),
+        "sequence_states_id": FilterSpec(("sequenceStates", "id"), "int", ordered=True),
+        "sequence_steps_id": FilterSpec(("sequenceSteps", "id"), "int", ordered=True),
+        "tasks_id": FilterSpec(("tasks", "id"), "int", ordered=True),
+        "updater_id": FilterSpec(("updater", "id"), "int", ordered=True),
+    }
+    click_count: OrderedValue[int] = None
+    created_at: OrderedValue[datetime] = None
+    deliver_count: OrderedValue[int] = None
+    enabled_at: OrderedValue[datetime] = None
+    last_used_at: OrderedValue[datetime] = None
+    locked_at: OrderedValue[datetime] = None
+    name: Value[str] = None
+    open_count: OrderedValue[int] = None
+    reply_count: OrderedValue[int] = None
+    sales_motion: Value[str] = None
+    share_type: Value[Literal["private", "read_only", "shared"]] = None
+    throttle_capacity: OrderedValue[int] = None
+    throttle_max_adds_per_day: OrderedValue[int] = None
+    updated_at: OrderedValue[datetime] = None
+    calls_id: OrderedValue[int] = None
+    content_category_memberships_id: OrderedValue[int] = None
+    creator_id: OrderedValue[int] = None
+    owner_id: OrderedValue[int] = None
+    owner_email: Value[str] = None
+    owner_first_name: Value[str] = None
+    owner_last_name: Value[str] = None
+    ruleset_id: OrderedValue[int] = None
+    sequence_states_id: OrderedValue[int] = None
+    sequence_steps_id: OrderedValue[int] = None
+    tasks_id: OrderedValue[int] = None
+    updater_id: OrderedValue[int] = None
 
 
 SequenceSortKey = Literal[
