@@ -238,7 +238,7 @@ class _Draft:
             id_annotation = self._id_annotation(path)
         elif "id" in self.resource:
             id_annotation = _scalar(self.resource["id"][0]) if _scalar(self.resource["id"][0]) in ("int", "str") else "str"
-        actions = self.actions(reserved={"list", "get", "create", "update", "delete", "model", "write_model", "path"})
+        actions = self.actions(reserved=set(names.API_RESERVED))
         meta = self.meta_fields(reserved={a.name for a in attrs} | {r.name for r in rels})
         description = ""
         if self.attributes_ref:

@@ -16,7 +16,7 @@ from .._resource_api import AsyncAPIResource, FieldsArg, SyncAPIResource, async_
 from .._types import NOT_GIVEN, NotGiven
 from .._query import Filter, FilterSpec, OrderedValue, Value
 
-__all__ = ["Sequence", "SequenceWrite", "SequenceFilter", "Sequences", "AsyncSequences"]
+__all__ = ["Sequence", "SequenceWrite", "Sequences", "AsyncSequences", "SequenceFilter"]
 
 
 class SequenceAttributes(BaseModel):
