@@ -551,6 +551,10 @@ def _type_name(resource: dict[str, tuple[Any, str]], attributes_ref: str | None,
     if attributes_ref and attributes_ref.startswith("#/components/schemas/"):
         return attributes_ref.rsplit("/", 1)[-1]
     segment = path.rsplit("/", 1)[-1]
+    if segment.endswith(("ches", "shes", "sses", "xes")):
+        return segment[:-2]
+    if segment.endswith("ies") and len(segment) > 3:
+        return segment[:-3] + "y"
     return segment[:-1] if segment.endswith("s") and len(segment) > 1 else segment
 
 

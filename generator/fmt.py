@@ -28,11 +28,91 @@ def _mode():  # type: ignore[no-untyped-def]
     return black.Mode(target_versions={black.TargetVersion.PY310}, line_length=LINE_LENGTH)
 
 
+def prefit(source: str) -> str:
+    """Split the long lines whose black shape is known, before black sees them.
+
+    black formats a file twice when its first pass changed anything (to settle trailing commas),
+    and splitting long lines is the costliest thing it does: templates write most code in black's
+    shape already, and this puts the two kinds of long line they cannot size in advance into it
+    (a call that ends a line, and a parameter with a long annotation). Only brackets and
+    parentheses are added, so the code means the same; black still formats the result, and
+    where this guessed differently it simply reformats.
+    """
+    import io
+    import tokenize
+
+    lines = source.split("\n")
+    if all(len(line) <= LINE_LENGTH for line in lines):
+        return source
+    in_string: set[int] = set()
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.STRING and tok.end[0] > tok.start[0]:
+                in_string.update(range(tok.start[0], tok.end[0] + 1))
+    except (tokenize.TokenError, SyntaxError):
+        return source
+    for i, line in enumerate(lines):
+        if len(line) > LINE_LENGTH and (i + 1) not in in_string:
+            lines[i] = _split_line(line) or line
+    return "\n".join(lines)
+
+
+def _split_line(line: str) -> str | None:
+    import io
+    import tokenize
+
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    try:
+        toks = [t for t in tokenize.generate_tokens(io.StringIO(line.strip() + "\n").readline) if t.type not in (tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.NL)]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    if not toks or toks[-1].string != ",":
+        return None
+    text = line.strip()
+    depth, colon, equals = 0, None, None
+    for t in toks:
+        if t.type == tokenize.OP and t.string in "([{":
+            depth += 1
+        elif t.type == tokenize.OP and t.string in ")]}":
+            depth -= 1
+        elif depth == 0 and t.string == ":" and colon is None:
+            colon = t
+        elif depth == 0 and t.string == "=" and equals is None:
+            equals = t
+    if colon is not None and equals is not None and toks[0].type == tokenize.NAME and colon is toks[1]:
+        # ``name: <long annotation> = default,`` -> the annotation in parentheses, as black does
+        annotation = text[colon.end[1] : equals.start[1]].strip()
+        result = f"{indent}{toks[0].string}: (\n{indent}    {annotation}\n{indent}) = {text[equals.end[1]:].strip()}"
+    elif toks[-2].string == ")":
+        # ``<head>(<args>),`` -> the arguments on their own line
+        depth, opening = 0, None
+        for t in reversed(toks[:-1]):
+            if t.type == tokenize.OP and t.string in ")]}":
+                depth += 1
+            elif t.type == tokenize.OP and t.string in "([{":
+                depth -= 1
+                if depth == 0:
+                    opening = t
+                    break
+        if opening is None or opening.string != "(":
+            return None
+        head, args = text[: opening.end[1]], text[opening.end[1] : toks[-2].start[1]]
+        result = f"{indent}{head}\n{indent}    {args.strip()}\n{indent}),"
+    else:
+        return None
+    return result if all(len(part) <= LINE_LENGTH for part in result.split("\n")) else None
+
+
+def format_text(text: str) -> str:
+    """``text`` formatted by black (sdkgen's mode)."""
+    return _format(text)
+
+
 def _format(text: str) -> str:
     import black
 
     try:
-        return black.format_str(text, mode=_mode())
+        return black.format_str(prefit(text), mode=_mode())
     except black.NothingChanged:
         return text
 

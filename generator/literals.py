@@ -71,7 +71,11 @@ def pystr(value: Any) -> Code:
         return Code("None")
     # repr() escapes quotes, backslashes and non-printable characters (controls, line and
     # paragraph separators, bidi controls, lone surrogates); check it rather than trust it.
-    literal = repr(str(value))
+    text = str(value)
+    literal = repr(text)
+    if literal[0] == "'" and '"' not in text:
+        # No quote inside: the double-quoted form black prefers (it would rewrite it anyway).
+        literal = '"' + literal[1:-1] + '"'
     return Code("".join(c if c.isprintable() else _escape_char(c) for c in literal))
 
 
@@ -148,7 +152,28 @@ def pytype(annotation: Any) -> Code:
                 raise UnsafeOutput(f"{text!r} uses the name {node.id!r}")
         elif not isinstance(node, _TYPE_NODES):
             raise UnsafeOutput(f"{text!r} is not a plain type annotation ({type(node).__name__})")
-    return Code(_printable(ast.unparse(tree)))
+    return Code(_printable(prefer_double_quotes(ast.unparse(tree))))
+
+
+def prefer_double_quotes(source: str) -> str:
+    """Plain single-quoted strings written as black writes them (double quotes).
+
+    Only strings with no quote or backslash inside are touched, so their value cannot change;
+    black leaves the result as it is, instead of rewriting it (and then formatting twice).
+    """
+    import io
+    import tokenize
+
+    lines = source.splitlines(keepends=True)
+    edits = []
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.STRING and tok.string[0] == "'" and not tok.string.startswith("'''"):
+            body = tok.string[1:-1]
+            if '"' not in body and "\\" not in body and "'" not in body and tok.start[0] == tok.end[0]:
+                edits.append((tok.start, tok.end, f'"{body}"'))
+    for (row, start), (_, end), new in reversed(edits):
+        lines[row - 1] = lines[row - 1][:start] + new + lines[row - 1][end:]
+    return "".join(lines)
 
 
 def _printable(source: str) -> str:

@@ -18,7 +18,13 @@ from ._query import IS_NULL, NOT_NULL, Filter, Range
 if TYPE_CHECKING:
     from .resources.sequences import SequenceFilter
 
-__all__ = ["Filter", "Range", "IS_NULL", "NOT_NULL", "SequenceFilter"]
+__all__ = [
+    "Filter",
+    "Range",
+    "IS_NULL",
+    "NOT_NULL",
+    "SequenceFilter",
+]
 
 _LAZY: dict[str, str] = {
     "SequenceFilter": "sequences",

@@ -307,6 +307,8 @@ SequenceFieldName = Literal[
     "tasks",
     "updater",
 ]
+SequenceFields = _abc.Sequence[SequenceFieldName] | _abc.Mapping[str, _abc.Sequence[str]]
+"""Sparse fieldsets: names of this resource's fields, or ``{type: [names]}`` for related types too."""
 SequenceInclude = Literal[
     "content_category_memberships",
     "creator",
@@ -420,9 +422,7 @@ class Sequences(SyncAPIResource[Sequence]):
         *,
         filter: SequenceFilter | None = None,
         sort: _abc.Sequence[SequenceSortKey] | None = None,
-        fields: (
-            _abc.Sequence[SequenceFieldName] | _abc.Mapping[str, _abc.Sequence[str]] | None
-        ) = None,
+        fields: SequenceFields | None = None,
         include: _abc.Sequence[SequenceInclude] | None = None,
         page_size: int | None = None,
         count: bool = False,
@@ -447,9 +447,7 @@ class Sequences(SyncAPIResource[Sequence]):
         id: int,
         *,
         include: _abc.Sequence[SequenceInclude] | None = None,
-        fields: (
-            _abc.Sequence[SequenceFieldName] | _abc.Mapping[str, _abc.Sequence[str]] | None
-        ) = None,
+        fields: SequenceFields | None = None,
         authorization_meta: bool = False,
     ) -> Sequence:
         """Get a Sequence by ID"""
