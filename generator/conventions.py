@@ -19,7 +19,6 @@ A new style is one more function called from :func:`normalise`, not edits in the
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
@@ -46,8 +45,10 @@ SPLIT_NAMES = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+)\s*")
 
 
 def normalise(doc: Document) -> Document:
+    """The document with its conventions spelt out. It takes the loaded document over and edits it
+    in place (a whole API's description is tens of megabytes in memory: it is not copied)."""
     progress.step("reading conventions")
-    root = copy.deepcopy(doc.root)
+    root = doc.root
     _walk(root)
     for path, path_item in (root.get("paths") or {}).items():
         if not isinstance(path_item, dict):
