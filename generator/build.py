@@ -208,7 +208,13 @@ class _Draft:
         rels = self.relationships(by_type, reserved={a.name for a in attrs})
         list_op = self.coll.ops.get("list")
         attrs = _declared_sort(attrs, list_op[2] if list_op else None)
-        filters = self.filters(attrs, rels, list_op[2] if list_op else None, drafts)
+        id_annotation = "int"
+        if "get" in self.coll.ops or "update" in self.coll.ops or "delete" in self.coll.ops:
+            method, path, op = next(self.coll.ops[k] for k in ("get", "update", "delete") if k in self.coll.ops)
+            id_annotation = self._id_annotation(path)
+        elif "id" in self.resource:
+            id_annotation = _scalar(self.resource["id"][0]) if _scalar(self.resource["id"][0]) in ("int", "str") else "str"
+        filters = self.filters(attrs, rels, list_op[2] if list_op else None, drafts, id_annotation)
         # A query feature is offered only when there is something to use it with.
         usable = {
             "filter": bool(filters),
@@ -232,12 +238,6 @@ class _Draft:
                         query=query,
                     )
                 )
-        id_annotation = "int"
-        if "get" in self.coll.ops or "update" in self.coll.ops or "delete" in self.coll.ops:
-            method, path, op = next(self.coll.ops[k] for k in ("get", "update", "delete") if k in self.coll.ops)
-            id_annotation = self._id_annotation(path)
-        elif "id" in self.resource:
-            id_annotation = _scalar(self.resource["id"][0]) if _scalar(self.resource["id"][0]) in ("int", "str") else "str"
         actions = self.actions(reserved=set(names.API_RESERVED))
         meta = self.meta_fields(reserved={a.name for a in attrs} | {r.name for r in rels})
         description = ""
@@ -419,6 +419,7 @@ class _Draft:
         rels: tuple[Relationship, ...],
         list_op: dict[str, Any] | None,
         drafts: dict[str, _Draft],
+        id_annotation: str = "int",
     ) -> tuple[FilterField, ...]:
         """The arguments of the ``{Type}Filter`` class: filterable attributes (Outreach badges) and
         ``{rel}_{attr}`` relationship filters, or the declared ``filter[...]`` parameters (plain style)."""
@@ -429,6 +430,9 @@ class _Draft:
         rel_by_wire = {r.wire: r for r in rels}
         out: list[tuple[str, tuple[str, ...], tuple[str, str, tuple[str, ...]]]] = []
         if declared is None:
+            # By convention every collection filters by id (``filter[id]=1,2,3``), as Outreach's do.
+            if "id" not in by_wire:
+                out.append(("id", ("id",), ("int", "int", ()) if id_annotation == "int" else ("str", "str", ())))
             for a in attrs:
                 found = self._attribute_kind(a) if a.filterable else None
                 if found is not None:

@@ -23,6 +23,7 @@ UTC = timezone.utc
 # Written from the spec by hand (badges and relationship descriptions), not read from the SDK:
 # python argument -> (query key, kind).
 ATTRIBUTE_FILTERS = {
+    "id": ("filter[id]", "int"),  # every Outreach collection filters by id, by convention
     "click_count": ("filter[clickCount]", "int"),
     "created_at": ("filter[createdAt]", "datetime"),
     "deliver_count": ("filter[deliverCount]", "int"),

@@ -166,6 +166,7 @@ class SequenceFilter(Filter):
     """Filters for ``client.sequences.list(filter=...)`` (also importable from ``outreach_sdk.filters``)."""
 
     wire_fields: ClassVar[dict[str, FilterSpec]] = {
+        "id": FilterSpec(("id",), "int", ordered=True),
         "click_count": FilterSpec(("clickCount",), "int", ordered=True),
         "created_at": FilterSpec(("createdAt",), "datetime", ordered=True),
         "deliver_count": FilterSpec(("deliverCount",), "int", ordered=True),
@@ -197,6 +198,7 @@ class SequenceFilter(Filter):
         "tasks_id": FilterSpec(("tasks", "id"), "int", ordered=True),
         "updater_id": FilterSpec(("updater", "id"), "int", ordered=True),
     }
+    id: OrderedValue[int] = None
     click_count: OrderedValue[int] = None
     created_at: OrderedValue[datetime] = None
     deliver_count: OrderedValue[int] = None
