@@ -31,8 +31,21 @@ sys.path.insert(0, str(HERE))
 import synth_spec  # noqa: E402
 
 
-def _tree_rss(pid: int) -> int:
-    """Total RSS (bytes) of ``pid`` and its descendants."""
+def _pss(pid: int) -> int:
+    """Proportional set size (bytes): shared pages (a fork server's preloaded modules) split
+    between the processes that share them, so a process tree's total is its real footprint."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_rss(pid: int, pss: bool = False) -> int:
+    """Total RSS (or PSS) in bytes of ``pid`` and its descendants."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -49,24 +62,25 @@ def _tree_rss(pid: int) -> int:
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
-        total += rss.get(p, 0)
+        total += _pss(p) if pss else rss.get(p, 0)
         stack.extend(children.get(p, []))
     return total
 
 
-def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int]:
-    """(wall seconds, peak tree RSS bytes, exit code)."""
+def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int, int]:
+    """(wall seconds, peak tree RSS bytes, exit code, peak tree PSS bytes)."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak = peak_pss = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss(proc.pid))
+        peak_pss = max(peak_pss, _tree_rss(proc.pid, pss=True))
         time.sleep(0.02)
     elapsed = time.perf_counter() - started
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode:
         print(f"  ! {' '.join(cmd[:3])} exited {proc.returncode}: {err[-400:]}", file=sys.stderr)
-    return elapsed, peak, proc.returncode
+    return elapsed, peak, proc.returncode, peak_pss
 
 
 def tools(spec: Path, work: Path, peers: Path | None) -> dict[str, tuple[list[str], dict[str, str]]]:
@@ -108,14 +122,18 @@ def bench(sizes: list[int], runs: int, peers: Path | None, fmt: str) -> dict[str
                         shutil.rmtree(base / sub, ignore_errors=True)
                         (base / sub).unlink(missing_ok=True) if (base / sub).is_file() else None
                     (base / "cache").mkdir(exist_ok=True)
-                    elapsed, peak, code = measure(cmd, env, base)
+                    elapsed, peak, code, pss = measure(cmd, env, base)
                     if code == 0:
-                        samples.setdefault(name, []).append((elapsed, peak))
-                    print(f"  run {r + 1} {name}: {elapsed:.2f} s, {peak / 2**20:.0f} MiB", file=sys.stderr)
+                        samples.setdefault(name, []).append((elapsed, peak, pss))
+                    print(
+                        f"  run {r + 1} {name}: {elapsed:.2f} s, {peak / 2**20:.0f} MiB RSS, {pss / 2**20:.0f} MiB PSS",
+                        file=sys.stderr,
+                    )
             results[str(n)] = {
                 name: {
-                    "seconds": statistics.median(s for s, _ in vals),
-                    "peak_mib": statistics.median(m for _, m in vals) / 2**20,
+                    "seconds": statistics.median(s for s, _, _ in vals),
+                    "peak_mib": statistics.median(m for _, m, _ in vals) / 2**20,
+                    "peak_pss_mib": statistics.median(p for _, _, p in vals) / 2**20,
                     "runs": len(vals),
                 }
                 for name, vals in samples.items()
