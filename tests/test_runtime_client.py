@@ -19,23 +19,9 @@ import respx
 import outreach_sdk as sdk
 from outreach_sdk._base_client import Policy
 
-BASE = "http://api.test/v2"
-NOW = 1_700_000_000.0
-TOKEN = "tok-SECRET-123"
+from runtime_support import BASE, NOW, TOKEN, FakeTime
 SPEC = Path(__file__).resolve().parents[1] / "spec" / "outreach-sequences.openapi.json"
 
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = NOW
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture

@@ -20,24 +20,8 @@ import respx
 import outreach_sdk as sdk
 from outreach_sdk._base_client import BACKOFF_CAP, DEFAULT_TIMEOUT, Policy
 
-BASE = "http://api.test/v2"
-NOW = 1_700_000_000.0
-TOKEN = "tok-SECRET-123"
+from runtime_support import BASE, NOW, TOKEN, FakeTime
 
-
-class FakeTime:
-    """A clock that only moves when the SDK sleeps; every sleep is recorded."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture
