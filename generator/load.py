@@ -138,87 +138,91 @@ try:
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CParser = None
 
-if _CParser is not None:
-
-    class _FastLoader(_CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
-        """libyaml's parser with :class:`_SafeLoader`'s types and duplicate-key check (about 4x faster)."""
-
-        yaml_implicit_resolvers = _SafeLoader.yaml_implicit_resolvers
-        yaml_constructors = _SafeLoader.yaml_constructors
-
-        def __init__(self, stream: Any) -> None:
-            _CParser.__init__(self, stream)
-            yaml.constructor.SafeConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
-
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            if isinstance(node, yaml.MappingNode):
-                keys = [(k.tag, k.value) for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
-                if len(set(keys)) != len(keys):
-                    raise yaml.MarkedYAMLError(problem="duplicate key", problem_mark=node.start_mark)
-            return super().construct_mapping(node, deep=deep)
-
-
 def _fast_yaml(text: str) -> Any:
-    """Parse plain YAML with libyaml; anything unusual (an error, an alias, deep nesting, a merge
-    key) returns ``_SLOW`` and is parsed again by :class:`_SafeLoader`, which has the exact messages."""
+    """Parse plain YAML with libyaml, building the values straight from its event stream (no node
+    graph: on a whole API's description that graph is most of the memory and much of the time).
+    Anything unusual (an error, an anchor or alias, an explicit tag, a merge key, a duplicate key,
+    deep nesting, several documents) returns ``_SLOW``: :class:`_SafeLoader` parses it again and
+    has the exact messages."""
     if _CParser is None:
         return _SLOW
+    parser = _CParser(text)
     try:
-        loader = _FastLoader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None or not _plain_tree(node):
-                return _SLOW
-            return _build(loader, node)
-        finally:
-            loader.dispose()
+        return _from_events(parser)
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, KeyError):
         return _SLOW
+    finally:
+        parser.dispose()
 
 
+_NO_KEY = object()
 _STR = _YAML + "str"
+_RESOLVER = yaml.resolver.Resolver()
+_RESOLVER.yaml_implicit_resolvers = _SafeLoader.yaml_implicit_resolvers  # type: ignore[misc]
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_IMPLICIT_FIRST = frozenset(k for k in _SafeLoader.yaml_implicit_resolvers if k)
 
 
-def _build(loader: Any, node: Any) -> Any:
-    """Python values of a plain node tree (depth checked already): maps, lists, JSON scalars."""
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == _STR:
-            return node.value
-        return loader.yaml_constructors[node.tag](loader, node)  # KeyError: an unsupported tag
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item) for item in node.value]
-    if not isinstance(node, yaml.MappingNode):
-        raise ValueError(node)
-    out: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = _build(loader, key_node)
-        if key in out or not isinstance(key, (str, int, float, bool)) and key is not None:
-            raise ValueError(key)  # duplicate or unhashable: the slow path says where
-        out[key] = _build(loader, value_node)
-    return out
+def _scalar(event: Any) -> Any:
+    if event.anchor is not None or event.tag not in (None, "!"):
+        raise ValueError("an anchor or an explicit tag")
+    value = event.value
+    if not event.implicit[0]:  # quoted: a string
+        return value
+    if value and value[0] not in _IMPLICIT_FIRST:
+        return value
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == _STR:
+        return value
+    if tag == _YAML + "merge":
+        raise ValueError("a merge key")
+    node = yaml.ScalarNode(tag, value)
+    return _SafeLoader.yaml_constructors[tag](_CONSTRUCTOR, node)  # KeyError: a type JSON lacks
 
 
-def _plain_tree(root: Any) -> bool:
-    """No shared nodes (aliases), no merge keys, nesting within MAX_DEPTH."""
-    seen: set[int] = set()
-    stack = [(root, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if id(node) in seen or depth > MAX_DEPTH:
-            return False
-        seen.add(id(node))
-        if node.tag not in _PLAIN_TAGS:  # an explicit tag (!!set, !!python/...): the slow path refuses it
-            return False
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.tag == _YAML + "merge":
-                    return False
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, depth + 1) for item in node.value)
-    return True
+def _from_events(parser: Any) -> Any:
+    stack: list[list[Any]] = []  # [container, pending key]
+    root: Any = _NO_KEY
+    documents = 0
+    while True:
+        event = parser.get_event()
+        if isinstance(event, yaml.StreamEndEvent):
+            break
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise ValueError("more than one document")
+            continue
+        if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
+            continue
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if event.anchor is not None or event.tag not in (None, "!") or len(stack) >= MAX_DEPTH:
+                raise ValueError("an anchor, an explicit tag or deep nesting")
+            stack.append([{} if isinstance(event, yaml.MappingStartEvent) else [], _NO_KEY])
+            continue
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            value = stack.pop()[0]
+        elif isinstance(event, yaml.ScalarEvent):
+            value = _scalar(event)
+        else:  # an alias
+            raise ValueError("an alias")
+        if not stack:
+            root = value
+            continue
+        top = stack[-1]
+        container = top[0]
+        if isinstance(container, list):
+            container.append(value)
+        elif top[1] is _NO_KEY:
+            if isinstance(value, (dict, list)) or value in container:
+                raise ValueError("a complex or duplicate key")
+            top[1] = value
+        else:
+            container[top[1]] = value
+            top[1] = _NO_KEY
+    if root is _NO_KEY:
+        raise ValueError("an empty document")
+    return root
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
