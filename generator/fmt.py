@@ -129,9 +129,9 @@ def _cache_dir() -> Path | None:
 
 
 def _key(text: str) -> str:
-    import black
+    from .inputs import _tool_version  # not ``import black``: the main process need not load it
 
-    return hashlib.sha256(f"{black.__version__}\0{LINE_LENGTH}\0py310\0{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{_tool_version('black')}\0{LINE_LENGTH}\0py310\0{text}".encode()).hexdigest()
 
 
 @functools.cache

@@ -9,6 +9,8 @@ imports nothing heavy: it runs on every ``sdkgen check``.
 
 from __future__ import annotations
 
+import functools
+
 import hashlib
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +30,7 @@ def shipped_template_dir() -> Path:
     raise FileNotFoundError("sdkgen's templates are missing from the installation")
 
 
+@functools.cache
 def _tool_version(dist: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 

@@ -109,17 +109,13 @@ def _cache_dir() -> Path | None:
 
 
 def _key(payload: tuple[str, dict[str, str]]) -> str:
-    import datamodel_code_generator
+    # The version from the package metadata: importing datamodel-code-generator here would load
+    # it (and its share of memory) into the main process, which only hands the work out.
+    from .inputs import _tool_version
 
-    version = getattr(datamodel_code_generator, "__version__", "") or _dist_version()
+    version = _tool_version("datamodel-code-generator")
     blob = json.dumps([OPTIONS_VERSION, version, payload[0], sorted(payload[1].items())])
     return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def _dist_version() -> str:
-    from importlib.metadata import version
-
-    return version("datamodel-code-generator")
 
 
 def model_sources(api: Api, *, jobs: int | None = None) -> dict[str, str]:
