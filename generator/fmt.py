@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from concurrent.futures import as_completed
 from importlib import resources as importlib_resources
 from pathlib import Path
 
@@ -179,10 +178,8 @@ def _format_all(todo: dict[str, str], jobs: int | None) -> dict[str, str]:
     n_jobs = min(jobs or workers.cpus(), total)
     formatted: dict[str, str] = {}
     if n_jobs > 1 and sum(len(t) for t in unique) >= PARALLEL_MIN_CHARS:
-        futures = {workers.pool().submit(_format, text): text for text in unique}
-        for future in as_completed(futures):
-            formatted[futures[future]] = future.result()
-            progress.step("formatting", len(formatted), total)
+        results = workers.run_all(_format, unique, lambda n: progress.step("formatting", n, total))
+        formatted = dict(zip(unique, results))
     else:
         for text in unique:
             formatted[text] = _format(text)

@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
-from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Any
 
@@ -148,10 +147,8 @@ def _generate_all(todo: dict[str, tuple[str, dict[str, str]]], jobs: int | None)
     n_jobs = min(jobs or workers.cpus(), total)
     done: dict[str, str] = {}
     if n_jobs > 1 and total >= PARALLEL_MIN_RESOURCES:
-        futures = {workers.pool().submit(_generate, payload): name for name, payload in todo.items()}
-        for future in as_completed(futures):
-            done[futures[future]] = future.result()
-            progress.step("models", len(done), total)
+        results = workers.run_all(_generate, list(todo.values()), lambda n: progress.step("models", n, total))
+        done = dict(zip(todo, results))
     else:
         for name, payload in todo.items():
             done[name] = _generate(payload)
