@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+import respx
+
 BASE = "http://api.test/v2"
 NOW = 1_700_000_000.0
 TOKEN = "tok-SECRET-123"
@@ -20,3 +25,21 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
+
+
+class AsyncFakeTime(FakeTime):
+    """The same clock for AsyncClient, whose sleep is awaited."""
+
+    async def sleep(self, seconds: float) -> None:  # type: ignore[override]
+        FakeTime.sleep(self, seconds)
+
+
+@pytest.fixture
+def ft() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def mock() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        yield router

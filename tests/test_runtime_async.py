@@ -21,23 +21,12 @@ import outreach_sdk as sdk
 from outreach_sdk._base_client import DEFAULT_TIMEOUT, Policy
 from outreach_sdk.resources.sequences import AsyncSequences, Sequences
 
-BASE = "http://api.test/v2"
-NOW = 1_700_000_000.0
+from runtime_support import BASE, NOW
+from runtime_support import AsyncFakeTime as FakeTime
 TOKEN = "tok-SECRET-async"
 T = TypeVar("T")
 
 
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = NOW
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

@@ -19,20 +19,9 @@ import respx
 import outreach_sdk as sdk
 from outreach_sdk._base_client import Policy
 
-from runtime_support import BASE, NOW, TOKEN, FakeTime
+from runtime_support import BASE, NOW, TOKEN, FakeTime, ft, mock  # noqa: F401 (fixtures)
 SPEC = Path(__file__).resolve().parents[1] / "spec" / "outreach-sequences.openapi.json"
 
-
-
-@pytest.fixture
-def ft() -> FakeTime:
-    return FakeTime()
-
-
-@pytest.fixture
-def mock() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=BASE, assert_all_called=False) as router:
-        yield router
 
 
 def make_client(ft: FakeTime, module: ModuleType = sdk, **kwargs: Any) -> Any:

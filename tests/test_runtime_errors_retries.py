@@ -20,19 +20,8 @@ import respx
 import outreach_sdk as sdk
 from outreach_sdk._base_client import BACKOFF_CAP, DEFAULT_TIMEOUT, Policy
 
-from runtime_support import BASE, NOW, TOKEN, FakeTime
+from runtime_support import BASE, NOW, TOKEN, FakeTime, ft, mock  # noqa: F401 (fixtures)
 
-
-
-@pytest.fixture
-def ft() -> FakeTime:
-    return FakeTime()
-
-
-@pytest.fixture
-def mock() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=BASE, assert_all_called=False) as router:
-        yield router
 
 
 def make_client(ft: FakeTime, rand: float = 1.0, **kwargs: Any) -> sdk.Client:
