@@ -146,14 +146,8 @@ def _resource_changes(acc: str, old: dict[str, Any], new: dict[str, Any]) -> lis
         if o["nullable"] != n["nullable"]:
             # null no longer accepted (narrowing) or newly possible when read: either can break users
             out.append(Change("changed", subject, "now nullable" if n["nullable"] else "no longer nullable", True))
-        if o["write"] and not n["write"]:
-            out.append(Change("changed", subject, "now read-only: no longer a create/update argument", True))
-        elif n["write"] and not o["write"]:
-            out.append(Change("changed", subject, "now writable: a create/update argument"))
-        if o["read"] and not n["read"]:
-            out.append(Change("changed", subject, "now write-only: no longer returned", True))
-        elif n["read"] and not o["read"]:
-            out.append(Change("changed", subject, "now returned"))
+        out += _flag(subject, o, n, "write", "now read-only: no longer a create/update argument", "now writable: a create/update argument")
+        out += _flag(subject, o, n, "read", "now write-only: no longer returned", "now returned")
 
     removed, added, both = _keyed(old["relationships"], new["relationships"])
     out += [Change("removed", f"{cls}.{x}", "relationship", True) for x in removed]
@@ -165,14 +159,8 @@ def _resource_changes(acc: str, old: dict[str, Any], new: dict[str, Any]) -> lis
             out.append(Change("changed", subject, "now to-many" if n["to_many"] else "now to-one", True))
         if o["type"] != n["type"]:
             out.append(Change("changed", subject, f"related type {o['type']} -> {n['type']}", True))
-        if o["data"] and not n["data"]:
-            out.append(Change("changed", subject, "now only a link: no ids, not includable", True))
-        elif n["data"] and not o["data"]:
-            out.append(Change("changed", subject, "now carries ids and can be included"))
-        if o["write"] and not n["write"]:
-            out.append(Change("changed", subject, "no longer a create/update argument", True))
-        elif n["write"] and not o["write"]:
-            out.append(Change("changed", subject, "now a create/update argument"))
+        out += _flag(subject, o, n, "data", "now only a link: no ids, not includable", "now carries ids and can be included")
+        out += _flag(subject, o, n, "write", "no longer a create/update argument", "now a create/update argument")
 
     fcls = f"{cls}Filter"
     removed, added, both = _keyed(old["filters"], new["filters"])
@@ -255,3 +243,12 @@ def format_markdown(changes: list[Change], title: str = "SDK changes") -> str:
         if items:
             lines += [f"### {heading}", "", *(_md(c) for c in items), ""]
     return "\n".join(lines)
+
+
+def _flag(subject: str, old: dict[str, Any], new: dict[str, Any], key: str, lost: str, gained: str) -> list[Change]:
+    """A capability that went away (breaking) or came (not)."""
+    if old[key] and not new[key]:
+        return [Change("changed", subject, lost, True)]
+    if new[key] and not old[key]:
+        return [Change("changed", subject, gained)]
+    return []
