@@ -6,8 +6,10 @@
 
 Every tool runs cold (sdkgen: an empty SDKGEN_CACHE_DIR; output formatted by black), the tools
 take turns within each round (so a busy machine slows them alike), and the figures are medians.
-Peak memory is the largest total RSS of the tool's process tree (workers included), sampled every
-20 ms from /proc. The peers are installed in their own venv (``--peers``, with ruff on PATH for
+Time and memory come from separate runs: sampling /proc every 20 ms costs a core's worth of
+time now and then, which would slow a tool that keeps both cores busy (sdkgen) more than one that
+uses one (the peers), so timed runs are not sampled. Peak memory is the largest total RSS (and
+PSS) of the tool's process tree, workers included, in the first ``--memory-runs`` rounds. The peers are installed in their own venv (``--peers``, with ruff on PATH for
 openapi-python-client's post-hooks); their output goes to a temporary folder and is thrown away.
 """
 
@@ -67,17 +69,21 @@ def _tree_rss(pid: int, pss: bool = False) -> int:
     return total
 
 
-def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int, int]:
-    """(wall seconds, peak tree RSS bytes, exit code, peak tree PSS bytes)."""
+def measure(cmd: list[str], env: dict[str, str], cwd: Path, *, sample: bool) -> tuple[float, int, int, int]:
+    """(wall seconds, peak tree RSS bytes, exit code, peak tree PSS bytes); memory only if ``sample``."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = peak_pss = 0
+    if not sample:
+        _, err_bytes = proc.communicate()
     while proc.poll() is None:
         peak = max(peak, _tree_rss(proc.pid))
         peak_pss = max(peak_pss, _tree_rss(proc.pid, pss=True))
         time.sleep(0.02)
     elapsed = time.perf_counter() - started
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if sample:
+        err_bytes = proc.stderr.read() if proc.stderr else b""
+    err = err_bytes.decode(errors="replace")
     if proc.returncode:
         print(f"  ! {' '.join(cmd[:3])} exited {proc.returncode}: {err[-400:]}", file=sys.stderr)
     return elapsed, peak, proc.returncode, peak_pss
@@ -107,7 +113,9 @@ def tools(spec: Path, work: Path, peers: Path | None) -> dict[str, tuple[list[st
     return out
 
 
-def bench(sizes: list[int], runs: int, peers: Path | None, fmt: str) -> dict[str, dict[str, dict[str, float]]]:
+def bench(
+    sizes: list[int], runs: int, peers: Path | None, fmt: str, memory_runs: int = 1
+) -> dict[str, dict[str, dict[str, float]]]:
     results: dict[str, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="sdkgen-bench-") as tmp:
         base = Path(tmp)
@@ -115,28 +123,33 @@ def bench(sizes: list[int], runs: int, peers: Path | None, fmt: str) -> dict[str
             spec = base / f"synth{n}.{fmt}"
             synth_spec.dump(synth_spec.synth(n), spec)
             print(f"{n} resources: {spec.stat().st_size / 1e6:.2f} MB", file=sys.stderr)
-            samples: dict[str, list[tuple[float, int]]] = {}
+            seconds: dict[str, list[float]] = {}
+            memory: dict[str, list[tuple[int, int]]] = {}
             for r in range(runs):
                 for name, (cmd, env) in tools(spec, base, peers).items():
-                    for sub in ("sdkgen", "cache", "oapc", "dcg.py"):
-                        shutil.rmtree(base / sub, ignore_errors=True)
-                        (base / sub).unlink(missing_ok=True) if (base / sub).is_file() else None
-                    (base / "cache").mkdir(exist_ok=True)
-                    elapsed, peak, code, pss = measure(cmd, env, base)
-                    if code == 0:
-                        samples.setdefault(name, []).append((elapsed, peak, pss))
-                    print(
-                        f"  run {r + 1} {name}: {elapsed:.2f} s, {peak / 2**20:.0f} MiB RSS, {pss / 2**20:.0f} MiB PSS",
-                        file=sys.stderr,
-                    )
+                    for sample in (False, True) if r < memory_runs else (False,):
+                        for sub in ("sdkgen", "cache", "oapc", "dcg.py"):
+                            shutil.rmtree(base / sub, ignore_errors=True)
+                            (base / sub).unlink(missing_ok=True) if (base / sub).is_file() else None
+                        (base / "cache").mkdir(exist_ok=True)
+                        elapsed, peak, code, pss = measure(cmd, env, base, sample=sample)
+                        if code != 0:
+                            continue
+                        if sample:
+                            memory.setdefault(name, []).append((peak, pss))
+                            print(f"  run {r + 1} {name}: {peak / 2**20:.0f} MiB RSS, {pss / 2**20:.0f} MiB PSS", file=sys.stderr)
+                        else:
+                            seconds.setdefault(name, []).append(elapsed)
+                            print(f"  run {r + 1} {name}: {elapsed:.2f} s", file=sys.stderr)
             results[str(n)] = {
                 name: {
-                    "seconds": statistics.median(s for s, _, _ in vals),
-                    "peak_mib": statistics.median(m for _, m, _ in vals) / 2**20,
-                    "peak_pss_mib": statistics.median(p for _, _, p in vals) / 2**20,
+                    "seconds": statistics.median(vals),
+                    "all_seconds": vals,
+                    "peak_mib": statistics.median(m for m, _ in memory.get(name, [(0, 0)])) / 2**20,
+                    "peak_pss_mib": statistics.median(p for _, p in memory.get(name, [(0, 0)])) / 2**20,
                     "runs": len(vals),
                 }
-                for name, vals in samples.items()
+                for name, vals in seconds.items()
             }
     return results
 
@@ -200,7 +213,8 @@ def chart(results: dict[str, dict[str, dict[str, float]]], path: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50, 200])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="timed rounds")
+    parser.add_argument("--memory-runs", type=int, default=1, help="rounds that also measure memory (a separate run)")
     parser.add_argument("--peers", type=Path, default=None, help="a venv with openapi-python-client and datamodel-code-generator")
     parser.add_argument("--format", choices=("yaml", "json"), default="yaml")
     parser.add_argument("--json", type=Path, help="write the figures here")
@@ -213,7 +227,7 @@ def main() -> int:
         return 0
     figures: dict[str, object] = {}
     if not args.import_only:
-        figures["generate"] = bench(args.sizes, args.runs, args.peers, args.format)
+        figures["generate"] = bench(args.sizes, args.runs, args.peers, args.format, args.memory_runs)
     figures["import"] = import_time()
     text = json.dumps(figures, indent=2)
     print(text)

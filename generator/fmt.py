@@ -32,8 +32,9 @@ def prefit(source: str) -> str:
 
     black formats a file twice when its first pass changed anything (to settle trailing commas),
     and splitting long lines is the costliest thing it does: templates write most code in black's
-    shape already, and this puts the two kinds of long line they cannot size in advance into it
-    (a call that ends a line, and a parameter with a long annotation). Only brackets and
+    shape already, and this puts the kinds of long line they cannot size in advance into it (a
+    call that ends a line, with or without a trailing comma, and a parameter with a long
+    annotation). Only brackets and
     parentheses are added, so the code means the same; black still formats the result, and
     where this guessed differently it simply reformats.
     """
@@ -41,7 +42,9 @@ def prefit(source: str) -> str:
     import tokenize
 
     lines = source.split("\n")
-    if all(len(line) <= LINE_LENGTH for line in lines):
+    # Only a long line that ends a call (``)`` or ``,``) can be split here; most long lines are
+    # docstring prose, and a file without candidates is not tokenized at all.
+    if not any(len(line) > LINE_LENGTH and line.endswith((")", ",")) for line in lines):
         return source
     in_string: set[int] = set()
     try:
@@ -51,7 +54,7 @@ def prefit(source: str) -> str:
     except (tokenize.TokenError, SyntaxError):
         return source
     for i, line in enumerate(lines):
-        if len(line) > LINE_LENGTH and (i + 1) not in in_string:
+        if len(line) > LINE_LENGTH and line.endswith((")", ",")) and (i + 1) not in in_string:
             lines[i] = _split_line(line) or line
     return "\n".join(lines)
 
@@ -65,8 +68,11 @@ def _split_line(line: str) -> str | None:
         toks = [t for t in tokenize.generate_tokens(io.StringIO(line.strip() + "\n").readline) if t.type not in (tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.NL)]
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return None
-    if not toks or toks[-1].string != ",":
+    if not toks or toks[-1].string not in (",", ")"):
         return None
+    comma = "," if toks[-1].string == "," else ""
+    if comma:
+        toks = toks[:-1]
     text = line.strip()
     depth, colon, equals = 0, None, None
     for t in toks:
@@ -78,14 +84,14 @@ def _split_line(line: str) -> str | None:
             colon = t
         elif depth == 0 and t.string == "=" and equals is None:
             equals = t
-    if colon is not None and equals is not None and toks[0].type == tokenize.NAME and colon is toks[1]:
+    if comma and colon is not None and equals is not None and toks[0].type == tokenize.NAME and colon is toks[1]:
         # ``name: <long annotation> = default,`` -> the annotation in parentheses, as black does
         annotation = text[colon.end[1] : equals.start[1]].strip()
         result = f"{indent}{toks[0].string}: (\n{indent}    {annotation}\n{indent}) = {text[equals.end[1]:].strip()}"
-    elif toks[-2].string == ")":
-        # ``<head>(<args>),`` -> the arguments on their own line
+    elif toks[-1].string == ")":
+        # ``<head>(<args>)`` (and ``...),``) -> the arguments on their own line
         depth, opening = 0, None
-        for t in reversed(toks[:-1]):
+        for t in reversed(toks):
             if t.type == tokenize.OP and t.string in ")]}":
                 depth += 1
             elif t.type == tokenize.OP and t.string in "([{":
@@ -95,8 +101,10 @@ def _split_line(line: str) -> str | None:
                     break
         if opening is None or opening.string != "(":
             return None
-        head, args = text[: opening.end[1]], text[opening.end[1] : toks[-2].start[1]]
-        result = f"{indent}{head}\n{indent}    {args.strip()}\n{indent}),"
+        head, args = text[: opening.end[1]], text[opening.end[1] : toks[-1].start[1]].strip()
+        if not args or args.endswith(","):
+            return None  # nothing to put on its own line, or a magic trailing comma: black's call
+        result = f"{indent}{head}\n{indent}    {args}\n{indent}){comma}"
     else:
         return None
     return result if all(len(part) <= LINE_LENGTH for part in result.split("\n")) else None

@@ -115,10 +115,12 @@ def docstring(text: Any, indent: int, *more: Any) -> Code:
     """A triple-quoted docstring whose content cannot end it early or smuggle code.
 
     Paragraphs (``text`` then ``more``) are stripped and joined by a blank line; the value of the
-    docstring, after :func:`inspect.cleandoc`, is exactly that text with each line's trailing
-    spaces removed (and a lone surrogate, which CPython cannot store in a class docstring, as U+FFFD).
+    docstring, after :func:`inspect.cleandoc`, is exactly that text with tabs expanded and each
+    line's trailing spaces removed (and a lone surrogate, which CPython cannot store in a class
+    docstring, as U+FFFD). Tabs are expanded here, at the text's own columns: cleandoc would expand
+    them after the docstring's indentation, which moves every tab stop.
     """
-    paragraphs = [str(p).strip() for p in (text, *more) if p and str(p).strip()]
+    paragraphs = ["\n".join(line.expandtabs() for line in str(p).strip().split("\n")) for p in (text, *more) if p and str(p).strip()]
     body = "\n\n".join(_doc_escape(p) for p in paragraphs) or "(no description)"
     lines = [line.rstrip(" ") for line in body.split("\n")]
     pad = " " * indent

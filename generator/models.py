@@ -21,11 +21,15 @@ from . import progress, workers
 from .ir import Api, Resource
 
 PARALLEL_MIN_RESOURCES = 8  # fewer: starting workers costs more than it saves
-OPTIONS_VERSION = "3"
+OPTIONS_VERSION = "4"
 
 
-def _dcg_input(resource: Resource) -> tuple[str, dict[str, str]]:
-    """An OpenAPI document holding the resource's two models, and the field name mapping."""
+Payload = tuple[str, dict[str, str], dict[str, str]]
+
+
+def _dcg_input(resource: Resource) -> Payload:
+    """An OpenAPI document holding the resource's two models, the field name mapping, and the
+    fields' descriptions (attribute docstrings)."""
 
     def model(attrs: Iterable[Any], *, reading: bool) -> dict[str, Any]:
         return {"type": "object", "properties": {a.wire: _schema(a, reading) for a in attrs}}
@@ -36,7 +40,8 @@ def _dcg_input(resource: Resource) -> tuple[str, dict[str, str]]:
     }
     doc = {"openapi": "3.0.3", "info": {"title": "m", "version": "1"}, "paths": {}, "components": {"schemas": schemas}}
     aliases = {a.wire: a.name for a in resource.attributes}
-    return json.dumps(doc, sort_keys=True), aliases
+    docs = {a.name: a.description for a in resource.attributes if a.description}
+    return json.dumps(doc, sort_keys=True), aliases, docs
 
 
 def _schema(attribute: Any, reading: bool) -> dict[str, Any]:
@@ -54,11 +59,11 @@ def _schema(attribute: Any, reading: bool) -> dict[str, Any]:
     return schema
 
 
-def _generate(payload: tuple[str, dict[str, str]]) -> str:
+def _generate(payload: Payload) -> str:
     from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
     from datamodel_code_generator.format import DatetimeClassType
 
-    text, aliases = payload
+    text, aliases, docs = payload
     out = generate(
         text,
         input_file_type=InputFileType.OpenAPI,
@@ -77,23 +82,23 @@ def _generate(payload: tuple[str, dict[str, str]]) -> str:
         formatters=[],
     )
     assert isinstance(out, str)
-    return _strip(out)
+    return _strip(out, docs)
 
 
-def _strip(source: str) -> str:
-    """Keep only the class definitions (imports are written by the template)."""
+def _strip(source: str, docs: dict[str, str]) -> str:
+    """Keep only the class definitions (imports are written by the template), documented."""
     tree = ast.parse(source)
     lines = source.splitlines()
     parts = []
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
             parts.append("\n".join(lines[node.lineno - 1 - len(node.decorator_list) : node.end_lineno]))
-    # Formatted here, once per model (and cached with it): the module that embeds it is then
-    # already in black's style, and black formats it in one pass instead of two.
+    # Formatted here, once per model (and cached with it): the resource module takes it as it is
+    # (see render.fill_models), and black never formats it again as part of that module.
     from .fmt import format_text
     from .literals import prefer_double_quotes
 
-    return format_text(prefer_double_quotes("\n\n\n".join(parts) + "\n"))
+    return format_text(_documented(prefer_double_quotes("\n\n\n".join(parts) + "\n"), docs))
 
 
 def _cache_dir() -> Path | None:
@@ -107,13 +112,13 @@ def _cache_dir() -> Path | None:
     return path
 
 
-def _key(payload: tuple[str, dict[str, str]]) -> str:
+def _key(payload: Payload) -> str:
     # The version from the package metadata: importing datamodel-code-generator here would load
     # it (and its share of memory) into the main process, which only hands the work out.
     from .inputs import _tool_version
 
     version = _tool_version("datamodel-code-generator")
-    blob = json.dumps([OPTIONS_VERSION, version, payload[0], sorted(payload[1].items())])
+    blob = json.dumps([OPTIONS_VERSION, version, payload[0], sorted(payload[1].items()), sorted(payload[2].items())])
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -122,7 +127,7 @@ def model_sources(api: Api, *, jobs: int | None = None) -> dict[str, str]:
     payloads = {r.class_name: _dcg_input(r) for r in api.resources}
     cache = _cache_dir()
     results: dict[str, str] = {}
-    todo: dict[str, tuple[str, dict[str, str]]] = {}
+    todo: dict[str, Payload] = {}
     keys = {name: _key(p) for name, p in payloads.items()}
     for name, payload in payloads.items():
         hit = cache / keys[name] if cache else None
@@ -136,11 +141,10 @@ def model_sources(api: Api, *, jobs: int | None = None) -> dict[str, str]:
             results[name] = text
             if cache is not None:
                 _atomic_write(cache / keys[name], text)
-    by_class = {r.class_name: r for r in api.resources}
-    return {name: _documented(text, by_class[name]) for name, text in results.items()}
+    return results
 
 
-def _generate_all(todo: dict[str, tuple[str, dict[str, str]]], jobs: int | None) -> dict[str, str]:
+def _generate_all(todo: dict[str, Payload], jobs: int | None) -> dict[str, str]:
     """datamodel-code-generator for each resource, on all cores when there are enough of them."""
     total = len(todo)
     progress.step("models", 0, total)
@@ -156,11 +160,10 @@ def _generate_all(todo: dict[str, tuple[str, dict[str, str]]], jobs: int | None)
     return {name: done[name] for name in todo}
 
 
-def _documented(source: str, resource: Resource) -> str:
+def _documented(source: str, docs: dict[str, str]) -> str:
     """Give each field an attribute docstring from the spec (written as a safe literal here, not by dcg)."""
-    from .render import docstring
+    from .literals import docstring
 
-    docs = {a.name: a.description for a in resource.attributes if a.description}
     if not docs:
         return source
     lines = source.splitlines()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from . import workers
 from .build import build
 from .conventions import normalise
 from .diff import surface
@@ -29,7 +30,7 @@ from .ir import Api
 from .literals import UnsafeOutput
 from .load import load
 from .models import model_sources
-from .render import render, resource_path
+from .render import MODELS_SLOT, fill_models, render, resource_path
 
 
 @dataclass(frozen=True)
@@ -49,24 +50,37 @@ def generate_files(
     spec: Path, package: str, out_name: str = "generated", templates: Path | None = None
 ) -> Result:
     inputs = input_hashes(spec, package, templates)  # first: a bad --templates is reported at once
+    if _size(spec) >= EARLY_POOL_BYTES:
+        workers.start()  # the workers load black and datamodel-code-generator while the spec is read
     api = build_api(spec, package)
     cache = ModuleCache(api, inputs, out_name)
     done = cache.lookup()
     todo = replace(api, resources=tuple(r for r in api.resources if r.class_name not in done))
     models = model_sources(todo)
-    texts = _render(api, models, out_name, templates, frozenset(done))
-    if templates is None:
-        files = format_files(texts)
-    else:
-        try:
-            files = format_files(texts)
-        except Exception as exc:  # black: the overridden templates wrote something that is not Python
-            raise OptionError(f"the templates in {templates} produced code black cannot parse: {exc}") from None
+    slots = {r.class_name: MODELS_SLOT for r in todo.resources}
+    texts = _render(api, slots, out_name, templates, frozenset(done))
+    files = _format(texts, templates)
+    for r in todo.resources:
+        path = resource_path(api, r)
+        filled = fill_models(files[path], models[r.class_name])
+        if filled is None:  # an overridden template moved the slot: format the module whole
+            filled = _format({path: texts[path].replace(MODELS_SLOT, models[r.class_name])}, templates)[path]
+        files[path] = filled
     cache.store(files, todo)
     for r in api.resources:
         if r.class_name in done:
             files[resource_path(api, r)] = done[r.class_name]
     return Result(api, dict(sorted(files.items())), inputs, surface(api))
+
+
+EARLY_POOL_BYTES = 256 * 1024  # about 15 resources: enough work for the pool's start to pay
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # load reports it
 
 
 def _cache_root() -> Path:
@@ -126,6 +140,15 @@ class ModuleCache:
                 os.replace(tmp, path)
             except OSError:
                 tmp.unlink(missing_ok=True)
+
+
+def _format(texts: dict[str, str], templates: Path | None) -> dict[str, str]:
+    if templates is None:
+        return format_files(texts)
+    try:
+        return format_files(texts)
+    except Exception as exc:  # black: the overridden templates wrote something that is not Python
+        raise OptionError(f"the templates in {templates} produced code black cannot parse: {exc}") from None
 
 
 def _render(

@@ -106,6 +106,21 @@ def _version(api: Api) -> str:
     return "0.1.0"
 
 
+# Where a resource module's models go. The models are black-formatted when they are generated
+# (and cached with them), so the module is formatted with this one-line class in their place and
+# the models are put in afterwards: black never reads the same model code twice.
+MODELS_SLOT = "class __sdkgen_models__:\n    pass\n"
+
+
+def fill_models(text: str, models: str) -> str | None:
+    """``text`` (a formatted resource module) with ``models`` in place of its slot, or None when
+    the slot is not exactly one top-level class (an overridden template moved it)."""
+    slot = "\n" + MODELS_SLOT
+    if text.count(slot) != 1 or text.count(MODELS_SLOT) != 1:
+        return None
+    return text.replace(slot, "\n" + models)
+
+
 def resource_path(api: Api, r: Resource) -> str:
     """Where a resource's module goes, relative to the output folder."""
     return f"{api.package.replace('.', '/')}/resources/{r.module}.py"

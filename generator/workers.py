@@ -1,9 +1,10 @@
 """One pool of worker processes for the slow, CPU-bound stages (models, formatting).
 
-Workers come from a lean fork server that has imported black and datamodel-code-generator once,
-so starting them is cheap and they do not inherit (and then copy) the main process's parsed spec.
-The pool is created on first use, only for inputs large enough to pay for it, and shared by the
-stages of one run.
+A run on a large spec starts the pool first thing (:func:`start`): the workers are forked from
+the main process while it is still small and has no threads, and import black and
+datamodel-code-generator while the main process reads the spec. Otherwise the pool is created on
+first use, from a lean fork server that has imported them once, so the workers do not inherit
+(and then copy) the main process's parsed spec. Either way it is shared by the stages of one run.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import atexit
 import gc
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from typing import TypeVar
@@ -30,18 +32,38 @@ def cpus() -> int:
         return os.cpu_count() or 1
 
 
+def start() -> None:
+    """Start the workers now, before the spec is read (for a spec large enough to need them).
+
+    Forked from a process that is still small and has no other thread, they share little with it,
+    need no fork server (one process less), and load black and datamodel-code-generator while the
+    main process parses. Workers that get no work (everything was cached) are ended at exit.
+    """
+    if _POOL is not None or cpus() <= 1:
+        return
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return  # forking a threaded process is unsafe: the pool is made on first use instead
+    _make(multiprocessing.get_context("fork"), _preload_worker)
+    pool().submit(int)  # with fork, the first submit forks every worker, before any thread starts
+
+
 def pool() -> Executor:
-    global _POOL
     if _POOL is None:
         try:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(PRELOAD)
         except ValueError:  # pragma: no cover - no fork server on this platform
             ctx = multiprocessing.get_context()
-        # One core is the main process's own: it takes a share of the work (see run_all).
-        _POOL = ProcessPoolExecutor(max_workers=max(1, cpus() - 1), mp_context=ctx, initializer=_quiet_sigint)
-        atexit.register(shutdown)
+        _make(ctx, _quiet_sigint)
+    assert _POOL is not None
     return _POOL
+
+
+def _make(ctx: multiprocessing.context.BaseContext, initializer: Callable[[], None]) -> None:
+    global _POOL
+    # One core is the main process's own: it takes a share of the work (see run_all).
+    _POOL = ProcessPoolExecutor(max_workers=max(1, cpus() - 1), mp_context=ctx, initializer=initializer)
+    atexit.register(shutdown)
 
 
 def run_all(func: Callable[[T], R], items: Sequence[T], done: Callable[[int], None]) -> list[R]:
@@ -78,6 +100,14 @@ def _run_chunk(func: Callable[[T], R], items: list[T]) -> list[R]:
     return [func(item) for item in items]
 
 
+def _preload_worker() -> None:
+    _quiet_sigint()
+    import importlib
+
+    for name in PRELOAD:
+        importlib.import_module(name)
+
+
 def _quiet_sigint() -> None:
     """Ctrl-C is the main process's to report (exit 130, one line): a worker just ends, silently."""
     import signal
@@ -96,7 +126,6 @@ def terminate() -> None:
 
 
 def shutdown() -> None:
-    global _POOL
-    if _POOL is not None:
-        _POOL.shutdown(wait=True, cancel_futures=True)
-        _POOL = None
+    """At the end of a run every result is in: the workers are idle (or still loading, if they
+    got no work), so they are ended rather than waited for."""
+    terminate()

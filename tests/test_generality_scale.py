@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
+from typing import Any
 
 import black
 
@@ -79,3 +80,54 @@ def test_progress_live_on_a_terminal_after_the_delay(monkeypatch: object) -> Non
     assert "sdkgen: formatting 4/9" in tty.getvalue()
     progress.disable()
     assert tty.getvalue().endswith("\r\x1b[K")
+
+
+def test_a_large_spec_through_the_workers_matches_a_serial_run(tmp_path: Path, monkeypatch: Any) -> None:
+    """The command line on a spec large enough to start the workers first thing (forked before
+    the spec is read) writes exactly what one process writes, and every file is black's output:
+    resource modules are formatted with a one-line slot for their models, which are formatted
+    on their own and put in afterwards."""
+    from conftest import run_sdkgen
+    from generator import pipeline, workers
+
+    spec = tmp_path / "synth20.json"
+    synth_spec.dump(synth_spec.synth(20), spec)
+    assert spec.stat().st_size >= pipeline.EARLY_POOL_BYTES
+    out = tmp_path / "out"
+    proc = run_sdkgen(
+        "generate", "--spec", str(spec), "--out", str(out), "--package", "synth_sdk",
+        env={"SDKGEN_CACHE_DIR": str(tmp_path / "cache-cli")},
+    )
+    assert proc.returncode == 0, proc.stderr
+
+    monkeypatch.setenv("SDKGEN_CACHE_DIR", str(tmp_path / "cache-serial"))
+    monkeypatch.setattr(workers, "cpus", lambda: 1)
+    serial = pipeline.generate_files(spec, "synth_sdk", out_name="out").files
+    written = {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*") if p.is_file()}
+    assert {p: t for p, t in written.items() if p in serial} == serial
+    for path, text in serial.items():
+        if path.endswith(".py"):
+            assert "__sdkgen_models__" not in text, path
+            assert black.format_str(text, mode=fmt._mode()) == text, path
+
+
+def test_models_slot_moved_by_an_override_falls_back_to_formatting_the_module(tmp_path: Path) -> None:
+    """An overridden resource template that writes the models twice (so there is no single slot)
+    still gets a black-formatted module with both copies."""
+    from conftest import SPEC, run_sdkgen
+    from generator.inputs import shipped_template_dir
+
+    tpl = tmp_path / "tpl"
+    tpl.mkdir()
+    shipped = (shipped_template_dir() / "resource.py.jinja").read_text("utf-8")
+    assert shipped.count("{{ models }}") == 1
+    (tpl / "resource.py.jinja").write_text(shipped.replace("{{ models }}", "{{ models }}\n\n{{ models }}"), "utf-8")
+    out = tmp_path / "out"
+    proc = run_sdkgen(
+        "generate", "--spec", str(SPEC), "--out", str(out), "--package", "outreach_sdk", "--templates", str(tpl),
+        env={"SDKGEN_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = (out / "outreach_sdk" / "resources" / "sequences.py").read_text("utf-8")
+    assert text.count("class SequenceWrite(BaseModel):") == 2 and "__sdkgen_models__" not in text
+    assert black.format_str(text, mode=fmt._mode()) == text

@@ -92,5 +92,5 @@ def test_any_names_and_text(tmp_path_factory: Any, case: tuple[dict[str, Any], d
     assert resource["type"] == facts["type"]
     assert facts["enum"] in resource["enums"]
     if facts["description"].strip():
-        expected = "\n".join(line.rstrip(" ") for line in facts["description"].strip().split("\n"))
+        expected = "\n".join(line.expandtabs().rstrip(" ") for line in facts["description"].strip().split("\n"))
         assert resource["doc"] == inspect.cleandoc(expected)

@@ -168,7 +168,7 @@ def test_pyproject_and_readme_are_safe(evil_sdk: Path) -> None:
 
 # --------------------------------------------------------------------------- the filters themselves
 
-NASTY = [EVIL, "", '"', '\\', "'''", '"""', "\\\n", "a\tb", "\x85\x0b\x0c\x1c", "\U0001f600", "\ud83d", "{{ x }}{% y %}", " lead", '"quoted"', "end\\"]
+NASTY = [EVIL, "", '"', '\\', "'''", '"""', "\\\n", "a\tb", '"\n"\t"', "x\n\ty\tz\t", "\x85\x0b\x0c\x1c", "\U0001f600", "\ud83d", "{{ x }}{% y %}", " lead", '"quoted"', "end\\"]
 
 
 @pytest.mark.parametrize("text", NASTY)
@@ -190,7 +190,7 @@ def test_docstring_round_trips(text: str) -> None:
     for src in (source, formatted):
         namespace: dict[str, Any] = {}
         exec(compile(src, "a.py", "exec"), namespace)
-        expected = "\n".join(line.rstrip(" ") for line in no_surrogates(text).strip().split("\n")) or "(no description)"
+        expected = "\n".join(line.expandtabs().rstrip(" ") for line in no_surrogates(text).strip().split("\n")) or "(no description)"
         assert inspect.cleandoc(namespace["A"].__doc__) == inspect.cleandoc(expected)
 
 
