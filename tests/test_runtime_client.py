@@ -447,10 +447,27 @@ def test_user_http_client_is_used_and_left_open(ft: FakeTime) -> None:
     http.close()
 
 
-def test_own_http_client_is_closed(ft: FakeTime) -> None:
+def test_own_http_client_is_closed(mock: respx.MockRouter, ft: FakeTime) -> None:
+    mock.get("/sequences/1").respond(200, json=one())
     client = make_client(ft)
+    client.sequences.get(1)
     client.close()
     assert client._transport.http.is_closed
+    with pytest.raises(RuntimeError, match="client has been closed"):
+        client.sequences.get(1)
+
+
+def test_own_http_client_is_made_on_first_use_and_never_after_close(mock: respx.MockRouter, ft: FakeTime) -> None:
+    mock.get("/sequences/1").respond(200, json=one())
+    client = make_client(ft)
+    assert client._transport._http is None  # creating a client builds no TLS context
+    client.with_options(max_retries=0).sequences.get(1)
+    assert client._transport._http is not None  # made once, shared with the with_options copy
+    unused = make_client(ft)
+    unused.close()
+    assert unused._transport._http is None
+    with pytest.raises(RuntimeError, match="client has been closed"):
+        unused.sequences.get(1)
 
 
 def test_headers_user_agent_and_media_type(mock: respx.MockRouter, ft: FakeTime) -> None:

@@ -11,6 +11,7 @@ import email.utils
 import inspect
 import logging
 import random
+import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -226,6 +227,14 @@ class BaseTransport:
         self.options = options
         self.policy = policy or Policy()
         self.rate_limit = RateLimit()
+        self.closed = False
+
+    @staticmethod
+    def closed_error() -> RuntimeError:
+        """The SDK's own httpx client is made on first use: building its TLS context takes tens of
+        milliseconds, which a client that is created and never used (or only when a command runs)
+        should not pay. Used after ``close()``, it fails as httpx's own client does."""
+        return RuntimeError("Cannot send a request, as the client has been closed.")
 
     def url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
@@ -301,9 +310,21 @@ class SyncTransport(BaseTransport):
     ) -> None:
         super().__init__(**kwargs)
         self._own_http = http_client is None
-        self.http = http_client or httpx.Client()
+        self._http = http_client
+        self._http_lock = threading.Lock()
         self._provider = token_provider
         self.sleep = sleep
+
+    @property
+    def http(self) -> httpx.Client:
+        """The httpx client, made on first use (see ``BaseTransport.closed_error``)."""
+        if self._http is None:
+            with self._http_lock:  # two threads sending the first requests make one client
+                if self._http is None:
+                    if self.closed:
+                        raise self.closed_error()
+                    self._http = httpx.Client()
+        return self._http
 
     def _current_token(self) -> str | None:
         if self._provider is not None:
@@ -363,8 +384,9 @@ class SyncTransport(BaseTransport):
             attempt += 1
 
     def close(self) -> None:
-        if self._own_http:
-            self.http.close()
+        self.closed = True
+        if self._own_http and self._http is not None:
+            self._http.close()
 
 
 class AsyncTransport(BaseTransport):
@@ -378,13 +400,22 @@ class AsyncTransport(BaseTransport):
     ) -> None:
         super().__init__(**kwargs)
         self._own_http = http_client is None
-        self.http = http_client or httpx.AsyncClient()
+        self._http = http_client
         self._provider = token_provider
         if sleep is None:
             import asyncio
 
             sleep = asyncio.sleep
         self.sleep = sleep
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The httpx client, made on first use (see ``BaseTransport.closed_error``)."""
+        if self._http is None:
+            if self.closed:
+                raise self.closed_error()
+            self._http = httpx.AsyncClient()
+        return self._http
 
     async def _current_token(self) -> str | None:
         if self._provider is not None:
@@ -447,5 +478,6 @@ class AsyncTransport(BaseTransport):
             attempt += 1
 
     async def aclose(self) -> None:
-        if self._own_http:
-            await self.http.aclose()
+        self.closed = True
+        if self._own_http and self._http is not None:
+            await self._http.aclose()
