@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 from importlib import resources as importlib_resources
-from pathlib import Path
 
 from . import progress, workers
+from .cache import folder as cache_folder
+from .cache import store as cache_store
 
 LINE_LENGTH = 100
 PARALLEL_MIN_CHARS = 200_000  # below this, starting workers costs more than it saves
@@ -124,17 +124,6 @@ def _format(text: str) -> str:
         return text
 
 
-def _cache_dir() -> Path | None:
-    explicit = os.environ.get("SDKGEN_CACHE_DIR")
-    base = Path(explicit) if explicit else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sdkgen"
-    path = base / "black"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return path
-
-
 def _key(text: str) -> str:
     from .inputs import _tool_version  # not ``import black``: the main process need not load it
 
@@ -156,7 +145,7 @@ def preformatted(text: str) -> bool:
 
 
 def format_files(files: dict[str, str], *, jobs: int | None = None) -> dict[str, str]:
-    cache = _cache_dir()
+    cache = cache_folder("black")
     out = dict(files)
     todo: dict[str, str] = {}
     keys: dict[str, str] = {}
@@ -174,7 +163,7 @@ def format_files(files: dict[str, str], *, jobs: int | None = None) -> dict[str,
         for path, text in done.items():
             out[path] = text
             if cache is not None:
-                _store(cache / keys[path], text)
+                cache_store(cache / keys[path], text)
     return out
 
 
@@ -185,7 +174,7 @@ def _format_all(todo: dict[str, str], jobs: int | None) -> dict[str, str]:
     progress.step("formatting", 0, total)
     n_jobs = min(jobs or workers.cpus(), total)
     formatted: dict[str, str] = {}
-    if n_jobs > 1 and sum(len(t) for t in unique) >= PARALLEL_MIN_CHARS:
+    if workers.started() or (n_jobs > 1 and sum(len(t) for t in unique) >= PARALLEL_MIN_CHARS):
         results = workers.run_all(_format, unique, lambda n: progress.step("formatting", n, total))
         formatted = dict(zip(unique, results))
     else:
@@ -193,12 +182,3 @@ def _format_all(todo: dict[str, str], jobs: int | None) -> dict[str, str]:
             formatted[text] = _format(text)
             progress.step("formatting", len(formatted), total)
     return {path: formatted[text] for path, text in todo.items()}
-
-
-def _store(path: Path, text: str) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, "utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)

@@ -374,8 +374,28 @@ def read_file(path: Path, display: str) -> Any:
     if "\x00" in text:
         raise SpecError(display, _line_col(text, text.index("\x00")), "the file contains a NUL byte (not a text file?)")
     value = parse_text(text, display)
-    _check_depth(value, display)
+    if _too_deep(value) or _MAYBE_SURROGATE.search(text):
+        _check_depth(value, display)  # the slow walk, which names the place
     return value
+
+
+# Text decoded from UTF-8 holds no surrogate: only an escape (JSON's and YAML's \uD800, YAML's
+# \U0000D800) can make one. (An escaped backslash before "ud800" matches too: then the full walk
+# runs and finds nothing.)
+_MAYBE_SURROGATE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+
+
+def _too_deep(root: Any) -> bool:
+    """Whether any node is nested deeper than MAX_DEPTH (fast: no JSON pointers are built)."""
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        for value in node.values() if isinstance(node, dict) else node if isinstance(node, list) else ():
+            if isinstance(value, (dict, list)):
+                stack.append((value, depth + 1))
+    return False
 
 
 @dataclass

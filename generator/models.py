@@ -12,12 +12,12 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import os
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from . import progress, workers
+from .cache import folder as cache_folder
+from .cache import store as cache_store
 from .ir import Api, Resource
 
 PARALLEL_MIN_RESOURCES = 8  # fewer: starting workers costs more than it saves
@@ -85,6 +85,13 @@ def _generate(payload: Payload) -> str:
     return _strip(out, docs)
 
 
+def warm_up() -> None:
+    """One tiny run: datamodel-code-generator imports most of its modules on its first run."""
+    schema = {"type": "object", "properties": {"a": {"type": "string", "enum": ["x"]}, "b": {"type": "string", "format": "date-time"}}}
+    doc = {"openapi": "3.0.3", "info": {"title": "m", "version": "1"}, "paths": {}, "components": {"schemas": {"M": schema}}}
+    _generate((json.dumps(doc), {}, {}))
+
+
 def _strip(source: str, docs: dict[str, str]) -> str:
     """Keep only the class definitions (imports are written by the template), documented."""
     tree = ast.parse(source)
@@ -101,17 +108,6 @@ def _strip(source: str, docs: dict[str, str]) -> str:
     return format_text(_documented(prefer_double_quotes("\n\n\n".join(parts) + "\n"), docs))
 
 
-def _cache_dir() -> Path | None:
-    root = os.environ.get("SDKGEN_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    base = Path(root) if root else Path.home() / ".cache"
-    path = base / "sdkgen" / "models" if not os.environ.get("SDKGEN_CACHE_DIR") else base / "models"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return path
-
-
 def _key(payload: Payload) -> str:
     # The version from the package metadata: importing datamodel-code-generator here would load
     # it (and its share of memory) into the main process, which only hands the work out.
@@ -125,7 +121,7 @@ def _key(payload: Payload) -> str:
 def model_sources(api: Api, *, jobs: int | None = None) -> dict[str, str]:
     """Class name -> model source (two classes per resource)."""
     payloads = {r.class_name: _dcg_input(r) for r in api.resources}
-    cache = _cache_dir()
+    cache = cache_folder("models")
     results: dict[str, str] = {}
     todo: dict[str, Payload] = {}
     keys = {name: _key(p) for name, p in payloads.items()}
@@ -140,7 +136,7 @@ def model_sources(api: Api, *, jobs: int | None = None) -> dict[str, str]:
         for name, text in done.items():
             results[name] = text
             if cache is not None:
-                _atomic_write(cache / keys[name], text)
+                cache_store(cache / keys[name], text)
     return results
 
 
@@ -150,7 +146,7 @@ def _generate_all(todo: dict[str, Payload], jobs: int | None) -> dict[str, str]:
     progress.step("models", 0, total)
     n_jobs = min(jobs or workers.cpus(), total)
     done: dict[str, str] = {}
-    if n_jobs > 1 and total >= PARALLEL_MIN_RESOURCES:
+    if workers.started() or (n_jobs > 1 and total >= PARALLEL_MIN_RESOURCES):
         results = workers.run_all(_generate, list(todo.values()), lambda n: progress.step("models", n, total))
         done = dict(zip(todo, results))
     else:
@@ -178,12 +174,3 @@ def _documented(source: str, docs: dict[str, str]) -> str:
     for line_no, text in sorted(inserts, reverse=True):
         lines.insert(line_no, text)
     return "\n".join(lines) + "\n"
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, "utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import workers
+from . import cache, workers
 from .build import build
 from .conventions import normalise
 from .diff import surface
@@ -56,9 +55,11 @@ def generate_files(
     cache = ModuleCache(api, inputs, out_name)
     done = cache.lookup()
     todo = replace(api, resources=tuple(r for r in api.resources if r.class_name not in done))
-    models = model_sources(todo)
+    # Rendered first: the modules take their models only after black (see render.fill_models),
+    # and workers started early finish loading their tools meanwhile.
     slots = {r.class_name: MODELS_SLOT for r in todo.resources}
     texts = _render(api, slots, out_name, templates, frozenset(done))
+    models = model_sources(todo)
     files = _format(texts, templates)
     for r in todo.resources:
         path = resource_path(api, r)
@@ -73,7 +74,7 @@ def generate_files(
     return Result(api, dict(sorted(files.items())), inputs, surface(api))
 
 
-EARLY_POOL_BYTES = 256 * 1024  # about 15 resources: enough work for the pool's start to pay
+EARLY_POOL_BYTES = 128 * 1024  # about 8 resources: the pool will be used, so it may as well start first
 
 
 def _size(path: Path) -> int:
@@ -81,13 +82,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0  # load reports it
-
-
-def _cache_root() -> Path:
-    explicit = os.environ.get("SDKGEN_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sdkgen"
 
 
 class ModuleCache:
@@ -108,7 +102,7 @@ class ModuleCache:
             ]
         )
         self.shared = hashlib.sha256(shared.encode()).hexdigest()
-        self.folder = _cache_root() / "modules"
+        self.folder = cache.root() / "modules"
 
     def _key(self, resource: Any) -> str:
         return hashlib.sha256(f"{self.shared}\0{resource!r}".encode()).hexdigest()
@@ -128,18 +122,11 @@ class ModuleCache:
     def store(self, files: dict[str, str], rendered: Api) -> None:
         if not self.enabled:
             return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
+        folder = cache.folder("modules")
+        if folder is None:
             return
         for r in rendered.resources:
-            path = self.folder / self._key(r)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            try:
-                tmp.write_text(files[resource_path(self.api, r)], "utf-8")
-                os.replace(tmp, path)
-            except OSError:
-                tmp.unlink(missing_ok=True)
+            cache.store(folder / self._key(r), files[resource_path(self.api, r)])
 
 
 def _format(texts: dict[str, str], templates: Path | None) -> dict[str, str]:

@@ -22,6 +22,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _POOL: ProcessPoolExecutor | None = None
+_EARLY = False  # the pool was started by start(), before the spec was read
+MAIN_SHARE_MIN = 16  # fewer items: the main process leaves them all to workers started early
 PRELOAD = ["black", "datamodel_code_generator", "generator.fmt", "generator.models"]
 
 
@@ -43,7 +45,9 @@ def start() -> None:
         return
     if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return  # forking a threaded process is unsafe: the pool is made on first use instead
+    global _EARLY
     _make(multiprocessing.get_context("fork"), _preload_worker)
+    _EARLY = True
     pool().submit(int)  # with fork, the first submit forks every worker, before any thread starts
 
 
@@ -66,25 +70,34 @@ def _make(ctx: multiprocessing.context.BaseContext, initializer: Callable[[], No
     atexit.register(shutdown)
 
 
+def started() -> bool:
+    """Whether the workers were started early (:func:`start`): they have black and
+    datamodel-code-generator loaded, so even one item is better sent to them than loaded here."""
+    return _POOL is not None and _EARLY
+
+
 def run_all(func: Callable[[T], R], items: Sequence[T], done: Callable[[int], None]) -> list[R]:
     """``[func(item) for item in items]`` on every core: the pool's workers take most items and
     the main process, which would otherwise only wait, takes every n-th one itself (one worker
-    fewer: less memory for the same speed). ``done(count)`` reports progress."""
+    fewer: less memory for the same speed). A few items all go to workers started early: they
+    have the tools loaded, which the main process would have to load first. ``done(count)``
+    reports progress."""
     n = cpus()
     results: dict[int, R] = {}
-    if n <= 1 or len(items) < 2:
+    if n <= 1 or (len(items) < 2 and not started()):
         for i, item in enumerate(items):
             results[i] = func(item)
             done(len(results))
         return [results[i] for i in range(len(items))]
-    theirs = [i for i in range(len(items)) if i % n != 0]
+    mine = range(0, len(items), n) if len(items) >= MAIN_SHARE_MIN or not started() else range(0)
+    theirs = [i for i in range(len(items)) if i not in mine]
     # In chunks: the main process is busy with its own share and cannot feed the pool item by item.
     chunk = max(1, len(theirs) // (4 * (n - 1)))
     chunks = [theirs[k : k + chunk] for k in range(0, len(theirs), chunk)]
     futures = {pool().submit(_run_chunk, func, [items[i] for i in part]): part for part in chunks}
     gc.freeze()  # the main process's large heap (the IR, the texts) is not scanned again and again
     try:
-        for i in range(0, len(items), n):
+        for i in mine:
             results[i] = func(items[i])
             done(len(results))
     finally:
@@ -101,11 +114,14 @@ def _run_chunk(func: Callable[[T], R], items: list[T]) -> list[R]:
 
 
 def _preload_worker() -> None:
+    """A worker started early loads its tools while the main process reads the spec: importing
+    them is not enough (datamodel-code-generator loads most of itself on its first run, ~0.4 s),
+    so it runs each once on a tiny input."""
     _quiet_sigint()
-    import importlib
+    from . import fmt, models
 
-    for name in PRELOAD:
-        importlib.import_module(name)
+    models.warm_up()
+    fmt.format_text("x = 1\n")
 
 
 def _quiet_sigint() -> None:
@@ -117,7 +133,8 @@ def _quiet_sigint() -> None:
 
 def terminate() -> None:
     """End the workers now (after Ctrl-C), without waiting for what they were doing."""
-    global _POOL
+    global _POOL, _EARLY
+    _EARLY = False
     if _POOL is not None:
         for process in list((getattr(_POOL, "_processes", None) or {}).values()):
             process.terminate()

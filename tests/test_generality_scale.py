@@ -131,3 +131,40 @@ def test_models_slot_moved_by_an_override_falls_back_to_formatting_the_module(tm
     text = (out / "outreach_sdk" / "resources" / "sequences.py").read_text("utf-8")
     assert text.count("class SequenceWrite(BaseModel):") == 2 and "__sdkgen_models__" not in text
     assert black.format_str(text, mode=fmt._mode()) == text
+
+
+WORKER_POLICY = """
+import os, sys
+from generator import workers
+
+
+def pid(_):  # defined before the fork: the workers look it up in their copy of __main__
+    return os.getpid()
+
+
+assert not workers.started()
+workers.start()
+assert workers.started()
+main = os.getpid()
+few = workers.run_all(pid, [0] * 3, lambda n: None)
+many = workers.run_all(pid, [0] * 40, lambda n: None)
+workers.shutdown()
+print(sum(p == main for p in few), sum(p == main for p in many), workers.cpus())
+"""
+
+
+def test_workers_started_early_take_small_batches_whole() -> None:
+    """Workers started before the spec is read (forked, tools loading meanwhile) get every item of
+    a small batch (the main process has not loaded black or datamodel-code-generator); of a large
+    batch the main process takes every n-th item itself."""
+    import subprocess
+
+    from conftest import ROOT
+
+    proc = subprocess.run([sys.executable, "-c", WORKER_POLICY], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    few, many, cpus = map(int, proc.stdout.split())
+    if cpus < 2:
+        assert (few, many) == (3, 40)  # one core: no pool, everything here
+    else:
+        assert few == 0 and many == len(range(0, 40, cpus))
