@@ -266,3 +266,25 @@ def test_async_client_has_the_same_operations(api: Any) -> None:
     assert json.loads(create.calls.last.request.content)["data"]["relationships"]["owner"]["data"] == {"type": "user", "id": 5}
     public = {n for n in dir(sdk.Client(token="t").sequences) if not n.startswith("_")}
     assert public == {n for n in dir(sdk.AsyncClient(token="t").sequences) if not n.startswith("_")}
+
+
+def test_action_params_are_sent_as_action_params_brackets(make_sdk: Any) -> None:
+    """32 Outreach actions declare ``actionParams``: ``action_params={"k": "v"}`` sends
+    ``actionParams[k]=v`` (and nothing when not given), sync and async."""
+    from conftest import SPEC
+
+    doc = json.loads(SPEC.read_text("utf-8"))
+    doc["paths"]["/sequences/{id}/actions/activate"]["post"]["parameters"].append(
+        {"in": "query", "name": "actionParams", "schema": {"type": "object"}, "style": "deepObject"}
+    )
+    made = make_sdk(doc)
+    body = {"data": {"type": "sequence", "id": 1, "attributes": {"name": "x"}}}
+    with respx.mock(base_url="https://api.example") as router:
+        route = router.post("/sequences/1/actions/activate").respond(200, json=body)
+        client = made.Client(token="t", base_url="https://api.example", max_retries=0)
+        assert client.sequences.activate(1, action_params={"reason": "go", "n": "2"}).id == 1
+        assert client.sequences.activate(1).name == "x"
+        aclient = made.AsyncClient(token="t", base_url="https://api.example")
+        asyncio.run(aclient.sequences.activate(1, action_params={"a": "b"}))
+    sent = [dict(call.request.url.params) for call in route.calls]
+    assert sent == [{"actionParams[reason]": "go", "actionParams[n]": "2"}, {}, {"actionParams[a]": "b"}]

@@ -172,15 +172,16 @@ class SyncAPIResource(_Shared[R]):
         )
         return response.json() if response.content else None
 
-    def _list(self, **query: Any) -> SyncPager[R]:
-        params = self._query(**query)
+    def _list(self, args: Mapping[str, Any]) -> SyncPager[R]:
+        params = self._query(**_query_args(args))
         return SyncPager(
             lambda: self._page(self._send("GET", self.path, params=params)),
             lambda url: self._page(self._send("GET", url)),
         )
 
-    def _get(self, id: Any, **query: Any) -> R:
-        return self._one(self._send("GET", self._member(id), params=self._query(**query)))
+    def _get(self, id: Any, args: Mapping[str, Any]) -> R:
+        params = self._query(**_query_args(args))
+        return self._one(self._send("GET", self._member(id), params=params))
 
     def _create(self, values: Mapping[str, Any]) -> R:
         return self._one(self._send("POST", self.path, json=self._body(values), idempotent=False))
@@ -193,7 +194,7 @@ class SyncAPIResource(_Shared[R]):
 
     def _action(self, suffix: str, id: Any = None, params: Mapping[str, str] | None = None) -> Any:
         base = self._member(id) if id is not None else self.path
-        doc = self._send("POST", f"{base}/{suffix}", params=params)
+        doc = self._send("POST", f"{base}/{suffix}", params=_action_params(params))
         return (
             self._one(doc) if isinstance(doc, dict) and isinstance(doc.get("data"), dict) else doc
         )
@@ -228,8 +229,8 @@ class AsyncAPIResource(_Shared[R]):
         )
         return response.json() if response.content else None
 
-    def _list(self, **query: Any) -> AsyncPager[R]:
-        params = self._query(**query)
+    def _list(self, args: Mapping[str, Any]) -> AsyncPager[R]:
+        params = self._query(**_query_args(args))
 
         async def first() -> Page[R]:
             return self._page(await self._send("GET", self.path, params=params))
@@ -239,8 +240,9 @@ class AsyncAPIResource(_Shared[R]):
 
         return AsyncPager(first, follow)
 
-    async def _get(self, id: Any, **query: Any) -> R:
-        return self._one(await self._send("GET", self._member(id), params=self._query(**query)))
+    async def _get(self, id: Any, args: Mapping[str, Any]) -> R:
+        params = self._query(**_query_args(args))
+        return self._one(await self._send("GET", self._member(id), params=params))
 
     async def _create(self, values: Mapping[str, Any]) -> R:
         return self._one(
@@ -259,10 +261,20 @@ class AsyncAPIResource(_Shared[R]):
         self, suffix: str, id: Any = None, params: Mapping[str, str] | None = None
     ) -> Any:
         base = self._member(id) if id is not None else self.path
-        doc = await self._send("POST", f"{base}/{suffix}", params=params)
+        doc = await self._send("POST", f"{base}/{suffix}", params=_action_params(params))
         return (
             self._one(doc) if isinstance(doc, dict) and isinstance(doc.get("data"), dict) else doc
         )
+
+
+def _query_args(args: Mapping[str, Any]) -> dict[str, Any]:
+    """A generated ``list``/``get`` passes its ``locals()``: the query arguments, and self and id."""
+    return {k: v for k, v in args.items() if k not in ("self", "id")}
+
+
+def _action_params(params: Mapping[str, str] | None) -> dict[str, str] | None:
+    """An action's ``action_params={"name": value}`` as the query's ``actionParams[name]=value``."""
+    return {f"actionParams[{k}]": v for k, v in params.items()} if params else None
 
 
 # The async operations classes reuse the sync methods themselves: a generated method only

@@ -434,15 +434,7 @@ class Sequences(SyncAPIResource[Sequence]):
 
         Returns a lazy iterable over every item of every page; it follows ``links.next`` only as it goes.
         """
-        return self._list(
-            filter=filter,
-            sort=sort,
-            fields=fields,
-            include=include,
-            page_size=page_size,
-            count=count,
-            authorization_meta=authorization_meta,
-        )
+        return self._list(locals())
 
     def get(
         self,
@@ -453,12 +445,7 @@ class Sequences(SyncAPIResource[Sequence]):
         authorization_meta: bool = False,
     ) -> Sequence:
         """Get a Sequence by ID"""
-        return self._get(
-            id,
-            include=include,
-            fields=fields,
-            authorization_meta=authorization_meta,
-        )
+        return self._get(id, locals())
 
     def create(
         self,
@@ -528,37 +515,23 @@ class Sequences(SyncAPIResource[Sequence]):
         """Delete an Existing Sequence by ID"""
         return self._delete(id)
 
-    def activate(
-        self,
-        id: int,
-    ) -> Sequence:
+    def activate(self, id: int) -> Sequence:
         """Activate
 
         ### Member Action
 
         Enables the sequence.
         """
-        result = self._action(
-            "actions/activate",
-            id,
-        )
-        return cast(Sequence, result)
+        return cast(Sequence, self._action("actions/activate", id))
 
-    def deactivate(
-        self,
-        id: int,
-    ) -> Sequence:
+    def deactivate(self, id: int) -> Sequence:
         """Deactivate
 
         ### Member Action
 
         Disables the sequence.
         """
-        result = self._action(
-            "actions/deactivate",
-            id,
-        )
-        return cast(Sequence, result)
+        return cast(Sequence, self._action("actions/deactivate", id))
 
 
 class AsyncSequences(AsyncAPIResource[Sequence]):
