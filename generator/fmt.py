@@ -34,9 +34,9 @@ def prefit(source: str) -> str:
     and splitting long lines is the costliest thing it does: templates write most code in black's
     shape already, and this puts the kinds of long line they cannot size in advance into it (a
     call that ends a line, with or without a trailing comma, and a parameter with a long
-    annotation). Only brackets and
-    parentheses are added, so the code means the same; black still formats the result, and
-    where this guessed differently it simply reformats.
+    annotation). Only brackets and parentheses are added, never inside a string (f-strings
+    included) and never to a line indented with tabs, so the code means the same; black still
+    formats the result, and where this guessed differently it simply reformats.
     """
     import io
     import tokenize
@@ -47,10 +47,17 @@ def prefit(source: str) -> str:
     if not any(len(line) > LINE_LENGTH and line.endswith((")", ",")) for line in lines):
         return source
     in_string: set[int] = set()
+    # Python 3.12 tokenizes an f-string as FSTRING_START ... FSTRING_END (STRING before).
+    fstring_start, fstring_end = getattr(tokenize, "FSTRING_START", -1), getattr(tokenize, "FSTRING_END", -1)
+    opened: list[int] = []
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
             if tok.type == tokenize.STRING and tok.end[0] > tok.start[0]:
                 in_string.update(range(tok.start[0], tok.end[0] + 1))
+            elif tok.type == fstring_start:
+                opened.append(tok.start[0])
+            elif tok.type == fstring_end and opened:
+                in_string.update(range(opened.pop(), tok.end[0] + 1))
     except (tokenize.TokenError, SyntaxError):
         return source
     for i, line in enumerate(lines):
@@ -64,6 +71,8 @@ def _split_line(line: str) -> str | None:
     import tokenize
 
     indent = line[: len(line) - len(line.lstrip(" "))]
+    if line[len(indent) : len(indent) + 1].isspace():
+        return None  # a tab (or another blank) in the indentation: its width is not ours to guess
     try:
         toks = [t for t in tokenize.generate_tokens(io.StringIO(line.strip() + "\n").readline) if t.type not in (tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.NL)]
     except (tokenize.TokenError, SyntaxError, IndentationError):

@@ -108,7 +108,9 @@ def _doc_escape(text: str) -> str:
             out.append(c)
         else:  # tabs (black rewrites them), controls, U+2028/U+2029, bidi controls
             out.append(_escape_char(c))
-    return "".join(out)
+    # The resource modules' models slot (render.MODELS_SLOT) is found by its class name: spec
+    # text must not be able to spell it, so its first character is written as an escape.
+    return "".join(out).replace("__sdkgen_models__", "\\x5f_sdkgen_models__")
 
 
 def docstring(text: Any, indent: int, *more: Any) -> Code:

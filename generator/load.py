@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from . import progress
 from .errors import SpecError
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -460,6 +461,7 @@ class Document:
 
 def load(path: str | Path) -> Document:
     """Read and minimally validate an OpenAPI 3.0/3.1 document."""
+    progress.step("reading the spec")
     path = Path(path)
     display = str(path)
     root = read_file(path, display)

@@ -55,18 +55,26 @@ def generate_files(
     cache = ModuleCache(api, inputs, out_name)
     done = cache.lookup()
     todo = replace(api, resources=tuple(r for r in api.resources if r.class_name not in done))
-    # Rendered first: the modules take their models only after black (see render.fill_models),
-    # and workers started early finish loading their tools meanwhile.
-    slots = {r.class_name: MODELS_SLOT for r in todo.resources}
-    texts = _render(api, slots, out_name, templates, frozenset(done))
-    models = model_sources(todo)
-    files = _format(texts, templates)
-    for r in todo.resources:
-        path = resource_path(api, r)
-        filled = fill_models(files[path], models[r.class_name])
-        if filled is None:  # an overridden template moved the slot: format the module whole
-            filled = _format({path: texts[path].replace(MODELS_SLOT, models[r.class_name])}, templates)[path]
-        files[path] = filled
+    if "template:resource.py.jinja" in inputs:
+        # An overridden resource template gets the models' source, as it always has (it may test
+        # or place it as it likes), and each module is formatted whole.
+        models = model_sources(todo)
+        files = _format(_render(api, models, out_name, templates, frozenset(done)), templates)
+    else:
+        # Rendered first: the modules take their models only after black (see render.fill_models),
+        # and workers started early finish loading their tools meanwhile.
+        slots = {r.class_name: MODELS_SLOT for r in todo.resources}
+        files = _render(api, slots, out_name, templates, frozenset(done))
+        models = model_sources(todo)
+        files = _format(files, templates)
+        for r in todo.resources:
+            path = resource_path(api, r)
+            filled = fill_models(files[path], models[r.class_name])
+            if filled is None:  # spec text cannot spell the slot (see literals); this is a guard
+                others = frozenset(x.class_name for x in api.resources if x is not r)
+                whole = _render(api, {r.class_name: models[r.class_name]}, out_name, templates, others)
+                filled = _format({path: whole[path]}, templates)[path]
+            files[path] = filled
     cache.store(files, todo)
     for r in api.resources:
         if r.class_name in done:

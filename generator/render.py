@@ -15,7 +15,8 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, cache, names
+from . import __version__, cache, names, progress
+from .inputs import generator_digest
 from .ir import Api, Attribute, Resource
 from .literals import Code, UnsafeOutput, docstring, finalize, ident, label, mdcode, mdtext, oneline, pystr, pytuple, pytype, tomlstr
 
@@ -55,7 +56,9 @@ def _environment(templates: Path | None = None) -> jinja2.Environment:
     loader: jinja2.BaseLoader = shipped
     if templates is not None:
         loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(templates)), shipped])
-    compiled = cache.folder("templates")  # Jinja compiles a template in ~25 ms: kept by its source's hash
+    # Jinja compiles a template in ~25 ms. Its bytecode cache is keyed by the template's source
+    # only, not by the environment's options (finalize, ...): hence a folder per generator build.
+    compiled = cache.folder(f"templates-{generator_digest()[:16]}")
     env = jinja2.Environment(
         loader=loader,
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
@@ -106,15 +109,16 @@ def _version(api: Api) -> str:
     return "0.1.0"
 
 
-# Where a resource module's models go. The models are black-formatted when they are generated
-# (and cached with them), so the module is formatted with this one-line class in their place and
-# the models are put in afterwards: black never reads the same model code twice.
+# Where a resource module's models go (with the shipped resource template). The models are
+# black-formatted when they are generated (and cached with them), so the module is formatted with
+# this one-line class in their place and the models are put in afterwards: black never reads the
+# same model code twice. Spec text cannot spell the class name (``literals._doc_escape``).
 MODELS_SLOT = "class __sdkgen_models__:\n    pass\n"
 
 
 def fill_models(text: str, models: str) -> str | None:
     """``text`` (a formatted resource module) with ``models`` in place of its slot, or None when
-    the slot is not exactly one top-level class (an overridden template moved it)."""
+    the slot is not there exactly once, at the start of a line."""
     slot = "\n" + MODELS_SLOT
     if text.count(slot) != 1 or text.count(MODELS_SLOT) != 1:
         return None
@@ -138,6 +142,7 @@ def render(
     ``skip``: class names of resources whose modules the caller already has (an incremental
     run); they are not rendered, and ``models`` need not hold them.
     """
+    progress.step("rendering")
     _check_names(api)
     env = _environment(templates)
     head = header(api)

@@ -13,10 +13,11 @@ import atexit
 import gc
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -43,10 +44,12 @@ def start() -> None:
     """
     if _POOL is not None or cpus() <= 1:
         return
-    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return  # forking a threaded process is unsafe: the pool is made on first use instead
+    if threading.active_count() > 1 or not sys.platform.startswith("linux"):
+        # Forking a threaded process is unsafe, and macOS's system libraries do not promise to
+        # survive a fork: the pool is made on first use instead, from the fork server.
+        return
     global _EARLY
-    _make(multiprocessing.get_context("fork"), _preload_worker)
+    _make(multiprocessing.get_context("fork"), _preload_worker, (os.getpid(),))
     _EARLY = True
     pool().submit(int)  # with fork, the first submit forks every worker, before any thread starts
 
@@ -63,10 +66,12 @@ def pool() -> Executor:
     return _POOL
 
 
-def _make(ctx: multiprocessing.context.BaseContext, initializer: Callable[[], None]) -> None:
+def _make(ctx: multiprocessing.context.BaseContext, initializer: Callable[..., None], initargs: tuple[Any, ...] = ()) -> None:
     global _POOL
     # One core is the main process's own: it takes a share of the work (see run_all).
-    _POOL = ProcessPoolExecutor(max_workers=max(1, cpus() - 1), mp_context=ctx, initializer=initializer)
+    _POOL = ProcessPoolExecutor(
+        max_workers=max(1, cpus() - 1), mp_context=ctx, initializer=initializer, initargs=initargs
+    )
     atexit.register(shutdown)
 
 
@@ -113,10 +118,11 @@ def _run_chunk(func: Callable[[T], R], items: list[T]) -> list[R]:
     return [func(item) for item in items]
 
 
-def _preload_worker() -> None:
+def _preload_worker(parent: int) -> None:
     """A worker started early loads its tools while the main process reads the spec: importing
     them is not enough (datamodel-code-generator loads most of itself on its first run, ~0.4 s),
     so it runs each once on a tiny input."""
+    _end_with_parent(parent)
     _quiet_sigint()
     from . import fmt, models
 
@@ -125,10 +131,30 @@ def _preload_worker() -> None:
 
 
 def _quiet_sigint() -> None:
-    """Ctrl-C is the main process's to report (exit 130, one line): a worker just ends, silently."""
+    """Ctrl-C is the main process's to report (exit 130, one line): a worker just ends, silently.
+
+    Unless the main process ignores Ctrl-C (started in the background by a script): then so do
+    its workers, or the run would lose them and fail. (A forked worker inherits the ignoring;
+    Python's own handler in a worker means the main process has one too.)
+    """
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _end_with_parent(parent: int) -> None:
+    """A forked worker ends when the main process does, whatever ends it (SIGTERM, SIGKILL): an
+    orphan would keep running, and keep the caller's stdout pipe open. Linux's PR_SET_PDEATHSIG."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not glibc/musl Linux
+        pass
+    if os.getppid() != parent:  # the parent died before the call: end now
+        os._exit(1)
 
 
 def terminate() -> None:

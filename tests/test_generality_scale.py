@@ -111,9 +111,9 @@ def test_a_large_spec_through_the_workers_matches_a_serial_run(tmp_path: Path, m
             assert black.format_str(text, mode=fmt._mode()) == text, path
 
 
-def test_models_slot_moved_by_an_override_falls_back_to_formatting_the_module(tmp_path: Path) -> None:
-    """An overridden resource template that writes the models twice (so there is no single slot)
-    still gets a black-formatted module with both copies."""
+def test_an_overridden_resource_template_gets_the_models_source(tmp_path: Path) -> None:
+    """An overridden resource template gets the models' source itself (no slot): one that writes
+    the models twice gets a black-formatted module with both copies."""
     from conftest import SPEC, run_sdkgen
     from generator.inputs import shipped_template_dir
 
@@ -168,3 +168,28 @@ def test_workers_started_early_take_small_batches_whole() -> None:
         assert (few, many) == (3, 40)  # one core: no pool, everything here
     else:
         assert few == 0 and many == len(range(0, 40, cpus))
+
+
+def test_the_slot_guard_formats_the_module_whole_with_the_same_result(tmp_path: Path, monkeypatch: Any) -> None:
+    """Should a formatted module not hold its models slot exactly once, that module is rendered
+    again with the models' source and formatted whole: the same bytes as the slot's way."""
+    from conftest import SPEC
+    from generator import pipeline
+
+    monkeypatch.setenv("SDKGEN_CACHE_DIR", str(tmp_path / "a"))
+    usual = pipeline.generate_files(SPEC, "outreach_sdk").files
+    monkeypatch.setenv("SDKGEN_CACHE_DIR", str(tmp_path / "b"))
+    monkeypatch.setattr(pipeline, "fill_models", lambda text, models: None)
+    guarded = pipeline.generate_files(SPEC, "outreach_sdk").files
+    assert guarded == usual
+
+
+def test_prefit_leaves_strings_and_tab_indented_lines_alone() -> None:
+    call = "do_something_with(" + ", ".join(f'"argument{i}"' for i in range(7)) + ")"
+    tabbed = f"def f():\n\ta = 1\n\tresult = {call}\n"
+    assert fmt.prefit(tabbed) == tabbed  # a tab's width is not prefit's to guess
+    prose = "    " + "the server caps the rate and says when to retry " * 2 + "(Retry-After)"
+    fstring = f'x = 1\nmessage = f"""{{x}}\n{prose}\n"""\n'
+    assert fmt.prefit(fstring) == fstring  # inside an f-string (its own tokens from Python 3.12)
+    spaced = f"def f():\n    result = {call}\n"
+    assert fmt.prefit(spaced) != spaced and black.format_str(fmt.prefit(spaced), mode=fmt._mode()) == fmt.prefit(spaced)

@@ -126,3 +126,77 @@ def test_ctrl_c_in_a_real_run(previous: Path, tmp_path_factory: pytest.TempPathF
     assert proc.returncode == 130, (proc.returncode, err)
     assert [l for l in err.strip().splitlines() if "(" not in l] == ["sdkgen: interrupted; the output folder was left as it was"]
     assert snapshot(previous) == before
+
+
+def _start_big_run(tmp_path: Path, **popen: object) -> subprocess.Popen[str]:
+    """sdkgen on a 12-resource spec with a cold cache (seconds of work, workers forked first)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import synth_spec
+
+    spec = tmp_path / "synth12.json"
+    synth_spec.dump(synth_spec.synth(12), spec)
+    env = {**os.environ, "SDKGEN_CACHE_DIR": str(tmp_path / "cold-cache")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "generate", "-v", "--spec", str(spec), "--out", str(tmp_path / "out"),
+         "--package", "x_sdk"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        **popen,  # type: ignore[arg-type]
+    )
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                if entry.isdigit() and int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; workers are forked only on Linux")
+def test_workers_end_when_the_main_process_is_killed(tmp_path: Path) -> None:
+    """SIGKILL (or SIGTERM) to the main process mid-run: its workers do not live on as orphans
+    holding the caller's stdout pipe open."""
+    proc = _start_big_run(tmp_path)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "models" in line:
+            break
+    workers = _children(proc.pid)
+    assert workers, "a run this size works with worker processes"
+    proc.kill()
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.05)
+    assert not [w for w in workers if _alive(w)]
+    for stream in (proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_run_whose_ctrl_c_is_ignored_ignores_it_in_its_workers_too(tmp_path: Path) -> None:
+    """Started with SIGINT ignored (in the background, by a script), a run carries on through a
+    Ctrl-C sent to its process group: its workers ignore it too."""
+    proc = _start_big_run(tmp_path, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if "models" in line:
+            os.killpg(proc.pid, signal.SIGINT)
+            break
+    _, rest = proc.communicate(timeout=120)
+    assert proc.returncode == 0, "".join(seen) + rest
+    assert (tmp_path / "out" / "x_sdk" / "resources").is_dir()

@@ -277,3 +277,27 @@ def test_reserved_names_cover_the_runtime() -> None:
     assert public(Resource) - {"can_write", "can_delete"} <= names.RESERVED_FIELDS | {"type"}
     assert public(Filter) <= names.FILTER_RESERVED
     assert public(SyncAPIResource) <= names.API_RESERVED | {"list", "get", "create", "update", "delete"}
+
+
+def test_spec_text_cannot_spell_the_models_slot(tmp_path: Path) -> None:
+    """Resource modules are formatted with a placeholder class where their models go; spec text
+    in a docstring that spells it (with a triple quote after it, which once turned the module
+    into invalid code) neither moves the models nor loses its own value."""
+    from conftest import run_sdkgen
+    from generator.render import MODELS_SLOT
+
+    text = "w\n" + MODELS_SLOT + 'and """ more'
+    spec = widget_spec(type_=text, description=text, attributes={"name": {"type": "string", "description": text}})
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec), "utf-8")
+    out = tmp_path / "out"
+    proc = run_sdkgen("generate", "--spec", str(path), "--out", str(out), "--package", "slot_sdk",
+                      env={"SDKGEN_CACHE_DIR": str(tmp_path / "cache")})
+    assert proc.returncode == 0, proc.stderr
+    module = next((out / "slot_sdk" / "resources").glob("w*.py")).read_text("utf-8")
+    tree = ast.parse(module)
+    classes = [n.name for n in tree.body if isinstance(n, ast.ClassDef)]
+    assert "__sdkgen_models__" not in classes and MODELS_SLOT not in module
+    assert sum(name.endswith("Attributes") for name in classes) == 1  # the models, once, as code
+    docs = [ast.get_docstring(n) or "" for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    assert any(inspect.cleandoc(text) in doc for doc in docs)  # the spec's text, exactly, as a value

@@ -288,3 +288,19 @@ def test_action_params_are_sent_as_action_params_brackets(make_sdk: Any) -> None
         asyncio.run(aclient.sequences.activate(1, action_params={"a": "b"}))
     sent = [dict(call.request.url.params) for call in route.calls]
     assert sent == [{"actionParams[reason]": "go", "actionParams[n]": "2"}, {}, {"actionParams[a]": "b"}]
+
+
+def test_calls_written_by_older_resource_templates_still_work() -> None:
+    """A resource template copied before list/get passed ``locals()`` (and before the runtime
+    mapped action params) calls the runtime by keyword, with keys already ``actionParams[...]``."""
+    with respx.mock(base_url=BASE) as router:
+        listed = router.get("/sequences").respond(200, json={"data": [resource(1)], "links": {}})
+        got = router.get("/sequences/1").respond(200, json={"data": resource(1)})
+        acted = router.post("/sequences/1/actions/activate").respond(200, json={"data": resource(1)})
+        api = sdk.Client(token="t", max_retries=0).sequences
+        assert [s.id for s in api._list(filter=None, sort=["name"], page_size=5, count=False)] == [1]
+        assert api._get(1, include=["owner"], fields=None, authorization_meta=True).id == 1
+        assert api._action("actions/activate", 1, {"actionParams[a]": "b"}).id == 1
+    assert query(listed.calls[0].request) == {"sort": "name", "page[size]": "5", "count": "false"}
+    assert query(got.calls[0].request) == {"include": "owner", "provideAuthorizationMeta": "true"}
+    assert query(acted.calls[0].request) == {"actionParams[a]": "b"}

@@ -384,7 +384,8 @@ class SyncTransport(BaseTransport):
             attempt += 1
 
     def close(self) -> None:
-        self.closed = True
+        with self._http_lock:  # a request making the client now either finishes first or fails
+            self.closed = True
         if self._own_http and self._http is not None:
             self._http.close()
 

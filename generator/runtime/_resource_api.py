@@ -172,15 +172,15 @@ class SyncAPIResource(_Shared[R]):
         )
         return response.json() if response.content else None
 
-    def _list(self, args: Mapping[str, Any]) -> SyncPager[R]:
-        params = self._query(**_query_args(args))
+    def _list(self, args: Mapping[str, Any] | None = None, /, **query: Any) -> SyncPager[R]:
+        params = self._query(**_query_args(args, query))
         return SyncPager(
             lambda: self._page(self._send("GET", self.path, params=params)),
             lambda url: self._page(self._send("GET", url)),
         )
 
-    def _get(self, id: Any, args: Mapping[str, Any]) -> R:
-        params = self._query(**_query_args(args))
+    def _get(self, id: Any, args: Mapping[str, Any] | None = None, /, **query: Any) -> R:
+        params = self._query(**_query_args(args, query))
         return self._one(self._send("GET", self._member(id), params=params))
 
     def _create(self, values: Mapping[str, Any]) -> R:
@@ -229,8 +229,8 @@ class AsyncAPIResource(_Shared[R]):
         )
         return response.json() if response.content else None
 
-    def _list(self, args: Mapping[str, Any]) -> AsyncPager[R]:
-        params = self._query(**_query_args(args))
+    def _list(self, args: Mapping[str, Any] | None = None, /, **query: Any) -> AsyncPager[R]:
+        params = self._query(**_query_args(args, query))
 
         async def first() -> Page[R]:
             return self._page(await self._send("GET", self.path, params=params))
@@ -240,8 +240,8 @@ class AsyncAPIResource(_Shared[R]):
 
         return AsyncPager(first, follow)
 
-    async def _get(self, id: Any, args: Mapping[str, Any]) -> R:
-        params = self._query(**_query_args(args))
+    async def _get(self, id: Any, args: Mapping[str, Any] | None = None, /, **query: Any) -> R:
+        params = self._query(**_query_args(args, query))
         return self._one(await self._send("GET", self._member(id), params=params))
 
     async def _create(self, values: Mapping[str, Any]) -> R:
@@ -267,14 +267,21 @@ class AsyncAPIResource(_Shared[R]):
         )
 
 
-def _query_args(args: Mapping[str, Any]) -> dict[str, Any]:
-    """A generated ``list``/``get`` passes its ``locals()``: the query arguments, and self and id."""
-    return {k: v for k, v in args.items() if k not in ("self", "id")}
+def _query_args(args: Mapping[str, Any] | None, query: Mapping[str, Any]) -> dict[str, Any]:
+    """A generated ``list``/``get`` passes its ``locals()``: the query arguments, and self and id.
+    (Resource templates copied from earlier sdkgen builds pass them by keyword instead.)"""
+    given = {k: v for k, v in (args or {}).items() if k not in ("self", "id")}
+    return {**given, **query}
 
 
 def _action_params(params: Mapping[str, str] | None) -> dict[str, str] | None:
-    """An action's ``action_params={"name": value}`` as the query's ``actionParams[name]=value``."""
-    return {f"actionParams[{k}]": v for k, v in params.items()} if params else None
+    """An action's ``action_params={"name": value}`` as the query's ``actionParams[name]=value``
+    (a key already written ``actionParams[...]``, as older templates did, is kept as it is)."""
+    if not params:
+        return None
+    return {
+        k if k.startswith("actionParams[") else f"actionParams[{k}]": v for k, v in params.items()
+    }
 
 
 # The async operations classes reuse the sync methods themselves: a generated method only
