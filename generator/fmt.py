@@ -134,9 +134,11 @@ def _format(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    from .inputs import _tool_version  # not ``import black``: the main process need not load it
+    # The generator's digest names black's version and prefit's code (which shapes black's input)
+    # without ``import black``: the main process need not load it.
+    from .inputs import generator_digest
 
-    return hashlib.sha256(f"{_tool_version('black')}\0{LINE_LENGTH}\0py310\0{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{generator_digest()}\0{LINE_LENGTH}\0py310\0{text}".encode()).hexdigest()
 
 
 @functools.cache

@@ -111,10 +111,14 @@ def _strip(source: str, docs: dict[str, str]) -> str:
 def _key(payload: Payload) -> str:
     # The version from the package metadata: importing datamodel-code-generator here would load
     # it (and its share of memory) into the main process, which only hands the work out.
-    from .inputs import _tool_version
+    # The generator's digest too: the cached text holds the attribute docstrings, written by
+    # generator.literals, and is formatted by fmt.prefit and black.
+    from .inputs import _tool_version, generator_digest
 
     version = _tool_version("datamodel-code-generator")
-    blob = json.dumps([OPTIONS_VERSION, version, payload[0], sorted(payload[1].items()), sorted(payload[2].items())])
+    blob = json.dumps(
+        [OPTIONS_VERSION, version, generator_digest(), payload[0], sorted(payload[1].items()), sorted(payload[2].items())]
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 

@@ -96,3 +96,24 @@ def test_a_corrupt_cache_entry_is_not_trusted_blindly(tmp_path: Path, monkeypatc
         entry.write_bytes(b"\xff\xfe not utf-8")
     again = pipeline.generate_files(spec, "one_sdk")
     assert again.files == first.files
+
+
+def test_cached_models_are_keyed_by_the_generator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model's cached text holds its attribute docstrings as sdkgen writes them: a generator
+    that writes them differently must not be served the old text."""
+    from generator import inputs, models
+
+    payload = ('{"openapi": "3.0.3"}', {"a": "a"}, {"a": "The a."})
+    before = models._key(payload)
+    monkeypatch.setattr(inputs, "generator_digest", lambda: "another build")
+    assert models._key(payload) != before
+
+
+def test_cached_black_output_is_keyed_by_the_generator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """black's cached output depends on what fmt.prefit gave it: another generator build (another
+    prefit, or another black) must not be served it."""
+    from generator import fmt, inputs
+
+    before = fmt._key("x = 1\n")
+    monkeypatch.setattr(inputs, "generator_digest", lambda: "another build")
+    assert fmt._key("x = 1\n") != before
