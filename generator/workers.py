@@ -1,10 +1,10 @@
 """One pool of worker processes for the slow, CPU-bound stages (models, formatting).
 
 A run on a large spec starts the pool first thing (:func:`start`): the workers are forked from
-the main process while it is still small and has no threads, and import black and
-datamodel-code-generator while the main process reads the spec. Otherwise the pool is created on
-first use, from a lean fork server that has imported them once, so the workers do not inherit
-(and then copy) the main process's parsed spec. Either way it is shared by the stages of one run.
+the main process while it is still small, and import black and datamodel-code-generator while
+the main process reads the spec. Otherwise the pool is made on first use (forked then, from a
+process whose spec was small). A process with threads, or not on Linux, gets its workers from a
+lean fork server instead. Either way the pool is shared by the stages of one run.
 """
 
 from __future__ import annotations
@@ -42,26 +42,30 @@ def start() -> None:
     need no fork server (one process less), and load black and datamodel-code-generator while the
     main process parses. Workers that get no work (everything was cached) are ended at exit.
     """
-    if _POOL is not None or cpus() <= 1:
-        return
-    if threading.active_count() > 1 or not sys.platform.startswith("linux"):
-        # Forking a threaded process is unsafe, and macOS's system libraries do not promise to
-        # survive a fork: the pool is made on first use instead, from the fork server.
-        return
+    if _POOL is not None or cpus() <= 1 or not _can_fork():
+        return  # the pool is made on first use instead
     global _EARLY
-    _make(multiprocessing.get_context("fork"), _preload_worker, (os.getpid(),))
     _EARLY = True
     pool().submit(int)  # with fork, the first submit forks every worker, before any thread starts
 
 
+def _can_fork() -> bool:
+    """Forking a threaded process is unsafe, and macOS's system libraries do not promise to
+    survive a fork: there the workers come from the fork server."""
+    return threading.active_count() == 1 and sys.platform.startswith("linux")
+
+
 def pool() -> Executor:
     if _POOL is None:
-        try:
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(PRELOAD)
-        except ValueError:  # pragma: no cover - no fork server on this platform
-            ctx = multiprocessing.get_context()
-        _make(ctx, _quiet_sigint)
+        if _can_fork():
+            _make(multiprocessing.get_context("fork"), _preload_worker, (os.getpid(),))
+        else:
+            try:
+                ctx = multiprocessing.get_context("forkserver")
+                ctx.set_forkserver_preload(PRELOAD)
+            except ValueError:  # pragma: no cover - no fork server on this platform
+                ctx = multiprocessing.get_context()
+            _make(ctx, _quiet_sigint)
     assert _POOL is not None
     return _POOL
 
@@ -119,9 +123,9 @@ def _run_chunk(func: Callable[[T], R], items: list[T]) -> list[R]:
 
 
 def _preload_worker(parent: int) -> None:
-    """A worker started early loads its tools while the main process reads the spec: importing
-    them is not enough (datamodel-code-generator loads most of itself on its first run, ~0.4 s),
-    so it runs each once on a tiny input."""
+    """A forked worker loads its tools at once (started early: while the main process reads the
+    spec). Importing them is not enough (datamodel-code-generator loads most of itself on its
+    first run, ~0.4 s), so it runs each once on a tiny input."""
     _end_with_parent(parent)
     _quiet_sigint()
     from . import fmt, models
@@ -144,8 +148,8 @@ def _quiet_sigint() -> None:
 
 
 def _end_with_parent(parent: int) -> None:
-    """A forked worker ends when the main process does, whatever ends it (SIGTERM, SIGKILL): an
-    orphan would keep running, and keep the caller's stdout pipe open. Linux's PR_SET_PDEATHSIG."""
+    """A worker ends when its parent does, whatever ends that (SIGTERM, SIGKILL): an orphan would
+    keep running, and keep the caller's stdout pipe open. Linux's PR_SET_PDEATHSIG."""
     import ctypes
     import signal
 

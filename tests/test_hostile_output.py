@@ -128,13 +128,14 @@ def test_ctrl_c_in_a_real_run(previous: Path, tmp_path_factory: pytest.TempPathF
     assert snapshot(previous) == before
 
 
-def _start_big_run(tmp_path: Path, **popen: object) -> subprocess.Popen[str]:
-    """sdkgen on a 12-resource spec with a cold cache (seconds of work, workers forked first)."""
+def _start_big_run(tmp_path: Path, resources: int = 12, suffix: str = "json", **popen: object) -> subprocess.Popen[str]:
+    """sdkgen on a 12-resource JSON spec with a cold cache (seconds of work, workers forked
+    first); 8 resources of YAML stay under EARLY_POOL_BYTES (workers forked when first needed)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import synth_spec
 
-    spec = tmp_path / "synth12.json"
-    synth_spec.dump(synth_spec.synth(12), spec)
+    spec = tmp_path / f"synth{resources}.{suffix}"
+    synth_spec.dump(synth_spec.synth(resources), spec)
     env = {**os.environ, "SDKGEN_CACHE_DIR": str(tmp_path / "cold-cache")}
     return subprocess.Popen(
         [sys.executable, "-m", "generator", "generate", "-v", "--spec", str(spec), "--out", str(tmp_path / "out"),
@@ -144,28 +145,36 @@ def _start_big_run(tmp_path: Path, **popen: object) -> subprocess.Popen[str]:
     )
 
 
-def _children(pid: int) -> list[int]:
-    found = []
+def _descendants(pid: int) -> list[int]:
+    parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         try:
             with open(f"/proc/{entry}/stat") as f:
-                if entry.isdigit() and int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry))
+                if entry.isdigit():
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError):
             continue
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [p for p, pp in parents.items() if pp == parent]
+        found += children
+        frontier += children
     return found
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; workers are forked only on Linux")
-def test_workers_end_when_the_main_process_is_killed(tmp_path: Path) -> None:
-    """SIGKILL (or SIGTERM) to the main process mid-run: its workers do not live on as orphans
-    holding the caller's stdout pipe open."""
-    proc = _start_big_run(tmp_path)
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.parametrize(("resources", "suffix"), [(12, "json"), (8, "yaml")], ids=["forked-first", "forked-on-first-use"])
+def test_workers_end_when_the_main_process_is_killed(tmp_path: Path, resources: int, suffix: str) -> None:
+    """SIGKILL (or SIGTERM) to the main process mid-run: its workers (forked first thing, or
+    when first needed) do not live on as orphans holding the caller's stdout pipe open."""
+    proc = _start_big_run(tmp_path, resources, suffix)
     assert proc.stderr is not None
     for line in proc.stderr:
         if "models" in line:
             break
-    workers = _children(proc.pid)
+    time.sleep(0.3)  # workers made on first use start with the first task
+    workers = _descendants(proc.pid)
     assert workers, "a run this size works with worker processes"
     proc.kill()
     proc.wait(timeout=30)
