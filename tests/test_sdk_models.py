@@ -167,5 +167,11 @@ def test_parsing_a_resource_object_gives_typed_values_and_tolerates_unknown_attr
 
 def test_package_exports_resource_models_lazily() -> None:
     assert sdk.Sequence is Sequence
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match="outreach_sdk' has no attribute 'NoSuchThing'"):
         sdk.NoSuchThing  # noqa: B018
+    from outreach_sdk import filters
+    from outreach_sdk.resources.sequences import SequenceFilter
+
+    assert filters.SequenceFilter is SequenceFilter
+    with pytest.raises(AttributeError, match="outreach_sdk.filters' has no attribute 'NoSuchFilter'"):
+        filters.NoSuchFilter  # noqa: B018

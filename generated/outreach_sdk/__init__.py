@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from . import errors
@@ -12,7 +11,7 @@ from ._client import AsyncClient, Client
 from ._jsonapi import GenericResource, Identifier, RelatedLink, Resource
 from ._pagination import AsyncPager, Page, SyncPager
 from ._query import IS_NULL, NOT_NULL, Range
-from ._types import NOT_GIVEN, NotGiven
+from ._types import NOT_GIVEN, NotGiven, lazy_export
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -46,7 +45,4 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.resources.{module}"), name)
+    return lazy_export(__name__, _LAZY, __name__, name)

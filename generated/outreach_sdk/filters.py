@@ -10,10 +10,10 @@ this module stays cheap however many resources the SDK has.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._query import IS_NULL, NOT_NULL, Filter, Range
+from ._types import lazy_export
 
 if TYPE_CHECKING:
     from .resources.sequences import SequenceFilter
@@ -32,8 +32,4 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    package = __name__.rsplit(".", 1)[0]
-    return getattr(importlib.import_module(f"{package}.resources.{module}"), name)
+    return lazy_export(__name__.rsplit(".", 1)[0], _LAZY, __name__, name)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from typing import Final, Literal
+import importlib
+from collections.abc import Mapping
+from typing import Any, Final, Literal
 
 
 class NotGiven:
@@ -21,3 +23,12 @@ class NotGiven:
 
 
 NOT_GIVEN: Final = NotGiven()
+
+
+def lazy_export(package: str, modules: Mapping[str, str], owner: str, name: str) -> Any:
+    """A module ``__getattr__`` (the SDK's ``__init__`` and ``filters``): ``name`` from the resource
+    module ``modules`` maps it to, imported on first use so that importing the SDK stays cheap."""
+    module = modules.get(name)
+    if module is None:
+        raise AttributeError(f"module {owner!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{package}.resources.{module}"), name)
