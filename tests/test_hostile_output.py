@@ -96,23 +96,8 @@ def test_failing_stage_leaves_previous_output(previous: Path, monkeypatch: pytes
 def test_ctrl_c_in_a_real_run(previous: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     """SIGINT to the whole process group (as a terminal sends it) mid-run: exit 130, one line, no change."""
     before = snapshot(previous)
-    # Twelve clones of the sequence resource and a cold cache: the run takes seconds, so the
-    # signal lands mid-run (a signal after a finished run would test nothing).
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import synth_spec
-
-    spec = tmp_path_factory.mktemp("big") / "synth12.json"
-    synth_spec.dump(synth_spec.synth(12), spec)
-    env = {**os.environ, "SDKGEN_CACHE_DIR": str(tmp_path_factory.mktemp("cold-cache"))}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "generate", "-v", "--spec", str(spec), "--out", str(previous), "--package", "x_sdk"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    # The run takes seconds, so the signal lands mid-run (after a finished run it would test nothing).
+    proc = _start_big_run(tmp_path_factory.mktemp("big"), out=previous)
     assert proc.stderr is not None
     seen = []
     for line in proc.stderr:  # -v reports each stage: interrupt once formatting is under way
@@ -128,7 +113,9 @@ def test_ctrl_c_in_a_real_run(previous: Path, tmp_path_factory: pytest.TempPathF
     assert snapshot(previous) == before
 
 
-def _start_big_run(tmp_path: Path, resources: int = 12, suffix: str = "json", **popen: object) -> subprocess.Popen[str]:
+def _start_big_run(
+    tmp_path: Path, resources: int = 12, suffix: str = "json", out: Path | None = None, **popen: object
+) -> subprocess.Popen[str]:
     """sdkgen on a 12-resource JSON spec with a cold cache (seconds of work, workers forked
     first); 8 resources of YAML stay under EARLY_POOL_BYTES (workers forked when first needed)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -138,7 +125,7 @@ def _start_big_run(tmp_path: Path, resources: int = 12, suffix: str = "json", **
     synth_spec.dump(synth_spec.synth(resources), spec)
     env = {**os.environ, "SDKGEN_CACHE_DIR": str(tmp_path / "cold-cache")}
     return subprocess.Popen(
-        [sys.executable, "-m", "generator", "generate", "-v", "--spec", str(spec), "--out", str(tmp_path / "out"),
+        [sys.executable, "-m", "generator", "generate", "-v", "--spec", str(spec), "--out", str(out or tmp_path / "out"),
          "--package", "x_sdk"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         **popen,  # type: ignore[arg-type]
